@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import defaults from './defaults.json';
+
+/**
+ * Every setting of every service, read from the environment and validated in one
+ * place before anything listens. A bad value stops startup with a message naming it.
+ */
+
+// Development only: keeps `npm start` working on a fresh clone, loudly (see main.ts
+// of each service). Production refuses to start without a real JWT_SECRET.
+export const DEVELOPMENT_JWT_SECRET = 'messenger-development-secret-not-for-production';
+const MIN_SECRET_LENGTH = 32;
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalBool = () =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional();
+const url = (fallback: string, protocols: string[]) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: url(defaults.databaseUrl, ['postgresql:', 'postgres:']),
+  REDIS_URL: url(defaults.redisUrl, ['redis:', 'rediss:']),
+  JWT_SECRET: z.string().optional(),
+  JWT_TTL_SECONDS: positiveInt(14 * 24 * 60 * 60),
+  STREAM_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().max(300).default(300),
+  DEV_LOGIN: optionalBool(),
+  MESSAGES_PORT: port(3000),
+  STREAM_PORT: port(3001),
+  WEB_PORT: port(8080),
+  EVENTS_PREFIX: z
+    .string()
+    .regex(/^[\w.-]+$/, 'letters, digits, "_", "." and "-" only')
+    .default('messenger'),
+  EVENTS_LOG_MAX_EVENTS: positiveInt(1000),
+  EVENTS_LOG_TTL_SECONDS: positiveInt(24 * 60 * 60),
+  STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(25_000).default(15_000),
+  STREAM_RETRY_MS: positiveInt(2000),
+  STREAM_MAX_BUFFERED_BYTES: positiveInt(1024 * 1024),
+  STREAM_SHUTDOWN_SPREAD_MS: z.coerce.number().int().min(0).max(8000).default(3000),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && (e.JWT_SECRET ?? '').length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `Invalid configuration:\n  JWT_SECRET: must be set to at least ${MIN_SECRET_LENGTH} characters when NODE_ENV=production`,
+    );
+  }
+  const jwtSecret = e.JWT_SECRET || DEVELOPMENT_JWT_SECRET;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    auth: {
+      jwtSecret,
+      usingDevelopmentSecret: jwtSecret === DEVELOPMENT_JWT_SECRET,
+      tokenTtlSeconds: e.JWT_TTL_SECONDS,
+      streamTokenTtlSeconds: e.STREAM_TOKEN_TTL_SECONDS,
+      devLogin: e.DEV_LOGIN ?? !production,
+    },
+    events: {
+      prefix: e.EVENTS_PREFIX,
+      logMaxEvents: e.EVENTS_LOG_MAX_EVENTS,
+      logTtlSeconds: e.EVENTS_LOG_TTL_SECONDS,
+    },
+    messages: { port: e.MESSAGES_PORT },
+    stream: {
+      port: e.STREAM_PORT,
+      heartbeatMs: e.STREAM_HEARTBEAT_MS,
+      retryMs: e.STREAM_RETRY_MS,
+      maxBufferedBytes: e.STREAM_MAX_BUFFERED_BYTES,
+      shutdownSpreadMs: e.STREAM_SHUTDOWN_SPREAD_MS,
+    },
+    web: { port: e.WEB_PORT },
+  };
+}
+
+// `FOO=` in a shell or compose file means "not set", not "set to the empty string".
+function stripEmpty(env: NodeJS.ProcessEnv) {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+}

@@ -1,0 +1,26 @@
+/**
+ * The one error model of the HTTP services: domain code throws an AppError, and
+ * error-middleware.ts turns it into `{"error": {"code", "message", "fields"?}}`.
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: Record<string, string>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, code = 'bad_request') => new AppError(400, code, message);
+export const unauthorized = (message = 'Authentication required', code = 'unauthorized') =>
+  new AppError(401, code, message, undefined, { 'WWW-Authenticate': 'Bearer' });
+export const forbidden = (message: string, code = 'forbidden') => new AppError(403, code, message);
+export const notFound = (message = 'Not found', code = 'not_found') => new AppError(404, code, message);
+export const notAcceptable = (message: string) => new AppError(406, 'not_acceptable', message);
+export const validationFailed = (fields: Record<string, string>, message = 'Validation failed') =>
+  new AppError(422, 'validation_failed', message, fields);
+export const serviceUnavailable = (message: string, code = 'unavailable') => new AppError(503, code, message);
