@@ -43,6 +43,9 @@ const envSchema = z.object({
   MESSAGES_PORT: port(3000),
   STREAM_PORT: port(3001),
   WEB_PORT: port(8080),
+  // Where the web service proxies the API (MESSAGES_URL) and the event stream (STREAM_URL).
+  MESSAGES_URL: url('http://127.0.0.1:3000', ['http:', 'https:']),
+  STREAM_URL: url('http://127.0.0.1:3001', ['http:', 'https:']),
   EVENTS_PREFIX: z
     .string()
     .regex(/^[\w.-]+$/, 'letters, digits, "_", "." and "-" only')
@@ -101,7 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       maxBufferedBytes: e.STREAM_MAX_BUFFERED_BYTES,
       shutdownSpreadMs: e.STREAM_SHUTDOWN_SPREAD_MS,
     },
-    web: { port: e.WEB_PORT },
+    web: { port: e.WEB_PORT, messagesUrl: e.MESSAGES_URL, streamUrl: e.STREAM_URL },
   };
 }
 
