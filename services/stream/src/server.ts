@@ -1,0 +1,99 @@
+import http from 'node:http';
+import type { Redis } from 'ioredis';
+import { createTokenService } from '../../../libs/auth/token-service';
+import type { Config } from '../../../libs/config/config';
+import { createEventChannels } from '../../../libs/events/channels';
+import { createEventLogReader } from '../../../libs/events/event-log-reader';
+import { closeServer, listen } from '../../../libs/http/listen';
+import { createLogger, type Logger } from '../../../libs/logger/logger';
+import { connectRedis, createRedisClient } from '../../../libs/redis/redis-client-factory';
+import { isRedisHealthy } from './redis-health';
+import { createStreamHub } from './stream-hub';
+import { createStreamApp } from './stream-routes';
+
+export interface StreamDeps {
+  logger?: Logger;
+}
+
+export interface StreamServer {
+  url: string;
+  /** Graceful: refuses new streams, tells open ones to reconnect (spread out), closes Redis. */
+  stop(): Promise<void>;
+  /** Counters for tests and diagnostics; all zero when nothing is open. */
+  stats(): { connections: number; users: number; subscriberListeners: number };
+}
+
+// After the goodbye frames, connections that are still open are cut.
+const CLOSE_GRACE_MS = 1000;
+
+export async function start(config: Config, deps: StreamDeps = {}): Promise<StreamServer> {
+  const logger = deps.logger ?? createLogger({ name: 'stream', level: config.logLevel });
+  // Two connections: the subscriber (in subscribe mode it cannot run other commands)
+  // and one for history reads and health checks.
+  const redis = createRedisClient(config.redisUrl, logger);
+  // Subscriptions are restored by the hub, which also catches streams up after a drop;
+  // subscribes issued while Redis is away wait for it rather than failing.
+  const subscriber = createRedisClient(config.redisUrl, logger, { autoResubscribe: false, maxRetriesPerRequest: null });
+  try {
+    await Promise.all([connectRedis(redis, config.redisUrl), connectRedis(subscriber, config.redisUrl)]);
+  } catch (error) {
+    redis.disconnect();
+    subscriber.disconnect();
+    throw error;
+  }
+
+  const channels = createEventChannels(config.events.prefix);
+  const hub = createStreamHub({
+    subscriber,
+    reader: createEventLogReader(redis, channels),
+    channels,
+    logger,
+    settings: config.stream,
+  });
+  const tokens = createTokenService({
+    secret: config.auth.jwtSecret,
+    sessionTtlSeconds: config.auth.tokenTtlSeconds,
+    streamTtlSeconds: config.auth.streamTokenTtlSeconds,
+  });
+  let closing = false;
+  const app = createStreamApp({
+    logger,
+    tokens,
+    hub,
+    isHealthy: () => isRedisHealthy(redis, subscriber),
+    isClosing: () => closing,
+  });
+  // Streams live for minutes: no request timeout (it would cut them), but headers must come quickly.
+  const server = http.createServer({ requestTimeout: 0, headersTimeout: 10_000 }, app.callback());
+  const url = await listen(server, config.stream.port, config.host);
+
+  let stopping: Promise<void> | undefined;
+  async function shutdown(): Promise<void> {
+    closing = true;
+    const closed = closeServer(server);
+    await hub.shutdown(config.stream.shutdownSpreadMs);
+    server.closeIdleConnections();
+    await Promise.race([closed, delay(CLOSE_GRACE_MS)]);
+    server.closeAllConnections();
+    await closed;
+    await Promise.allSettled([quit(redis), quit(subscriber)]);
+  }
+
+  return {
+    url,
+    stop: () => (stopping ??= shutdown()),
+    stats: hub.stats,
+  };
+}
+
+async function quit(redis: Redis): Promise<void> {
+  try {
+    await redis.quit();
+  } catch {
+    redis.disconnect();
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,189 @@
+import type { ServerResponse } from 'node:http';
+import { compareCursors } from '../../../libs/events/cursor';
+import type { EventEnvelope } from '../../../libs/events/event-types';
+import { eventFrame, resyncFrame, retryFrame, type FanOutEvent } from './sse-frames';
+
+export type ConnectionState = 'catching-up' | 'live' | 'closed';
+
+export interface SseConnectionOptions {
+  userId: string;
+  /** The cursor the client resumes from (Last-Event-ID), unchecked; undefined for a fresh start. */
+  resumeFrom: string | undefined;
+  retryMs: number;
+  /** Bytes that may wait in this connection's outgoing buffers before it is dropped as too slow. */
+  maxBufferedBytes: number;
+}
+
+export type CloseReason = 'client' | 'slow' | 'ended' | 'error';
+
+const HEADERS = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache, no-transform',
+  // nginx buffers proxied responses unless told not to.
+  'X-Accel-Buffering': 'no',
+  Connection: 'keep-alive',
+};
+
+/**
+ * One open event stream on a raw Node response (no framework in here, so the fan-out
+ * never pays for one). It always knows the last cursor its client has, which is
+ * what makes resuming after a Redis reconnect exact.
+ *
+ * While `catching-up`, live events are buffered (the connection is subscribed before
+ * history is read); once the history is written the buffer is flushed and the state
+ * becomes `live`. Events at or before the last cursor are dropped in both states, so
+ * an event that is both in the history and live goes out once.
+ *
+ * Cleanup hangs off one AbortSignal, aborted exactly once when the response closes,
+ * whichever side closed it.
+ */
+export class SseConnection {
+  readonly userId: string;
+  state: ConnectionState = 'catching-up';
+  /** Last cursor the client has (or asked to resume from); undefined before the first catch-up. */
+  lastCursor: string | undefined;
+  closeReason: CloseReason | undefined;
+  private lastMs = -1;
+  private lastSeq = -1;
+  private pending: FanOutEvent[] = [];
+  private pendingBytes = 0;
+  private catchUpRun = 0;
+  private readonly controller = new AbortController();
+  private readonly maxBufferedBytes: number;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly options: SseConnectionOptions,
+  ) {
+    this.userId = options.userId;
+    this.lastCursor = options.resumeFrom;
+    this.maxBufferedBytes = options.maxBufferedBytes;
+    res.once('close', () => this.handleClose());
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Sends status and headers at once (the client sees `open` before any event), then the retry hint. */
+  open(): void {
+    // SSE frames are small and latency matters more than packet count.
+    this.res.socket?.setNoDelay(true);
+    this.res.writeHead(200, HEADERS);
+    this.res.flushHeaders();
+    this.write(retryFrame(this.options.retryMs));
+  }
+
+  /**
+   * The hot path: one live event, already formatted, for this connection. No
+   * allocation, no parsing, no await.
+   */
+  deliver(event: FanOutEvent): void {
+    if (this.state === 'live') {
+      if (event.ms < this.lastMs || (event.ms === this.lastMs && event.seq <= this.lastSeq)) return;
+      this.lastMs = event.ms;
+      this.lastSeq = event.seq;
+      this.lastCursor = event.cursor;
+      this.write(event.frame);
+    } else if (this.state === 'catching-up') {
+      this.pending.push(event);
+      this.pendingBytes += event.frame.length;
+      // A client that cannot be caught up within the same bound as any other is dropped too.
+      if (this.pendingBytes > this.maxBufferedBytes) this.drop('slow');
+    }
+  }
+
+  /**
+   * Writes, then drops the connection when its outgoing buffer has grown past the
+   * bound: it cannot keep up, and waiting for 'drain' would hold its events in memory
+   * indefinitely. The client resumes by cursor when it comes back.
+   */
+  write(chunk: string | Buffer): boolean {
+    if (this.state === 'closed') return false;
+    this.res.write(chunk);
+    if (this.res.writableLength > this.maxBufferedBytes) {
+      this.drop('slow');
+      return false;
+    }
+    return true;
+  }
+
+  /** Starts (or restarts, after a Redis reconnect) catching up; returns a token for `isCurrent`. */
+  beginCatchUp(): number {
+    if (this.state !== 'closed') this.state = 'catching-up';
+    return ++this.catchUpRun;
+  }
+
+  /** False once the connection closed or a newer catch-up superseded this one. */
+  isCurrent(run: number): boolean {
+    return this.state === 'catching-up' && run === this.catchUpRun;
+  }
+
+  /** A fresh connection starts at the log's newest cursor. */
+  startAt(cursor: string): void {
+    this.setCursor(cursor);
+  }
+
+  /** Writes the events the client missed, oldest first. */
+  replay(events: readonly EventEnvelope[]): void {
+    for (const envelope of events) {
+      if (this.lastCursor !== undefined && compareCursors(envelope.cursor, this.lastCursor) <= 0) continue;
+      if (!this.write(eventFrame(envelope))) return;
+      this.setCursor(envelope.cursor);
+    }
+  }
+
+  /** The server cannot prove the client has everything: it must refetch, then resume from `latestCursor`. */
+  resync(latestCursor: string, reason: string): void {
+    this.write(resyncFrame(latestCursor, reason));
+    this.setCursor(latestCursor);
+  }
+
+  /** Flushes the live events buffered during catch-up that the history did not hold, and goes live. */
+  goLive(): void {
+    if (this.state !== 'catching-up') return;
+    const buffered = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.state = 'live';
+    for (const event of buffered) this.deliver(event);
+  }
+
+  /** Writes a last frame and ends the response normally. */
+  end(frame?: string): void {
+    if (this.state === 'closed') return;
+    if (frame) this.res.write(frame);
+    this.closeReason ??= 'ended';
+    this.res.end();
+    this.handleClose();
+  }
+
+  /** Cuts the connection (the client reconnects with its Last-Event-ID). */
+  drop(reason: CloseReason): void {
+    if (this.state === 'closed') return;
+    this.closeReason ??= reason;
+    this.res.destroy();
+    // 'close' follows asynchronously; stop writing and release the buffer now.
+    this.handleClose();
+  }
+
+  private setCursor(cursor: string): void {
+    const dash = cursor.indexOf('-');
+    this.lastCursor = cursor;
+    this.lastMs = Number(cursor.slice(0, dash));
+    this.lastSeq = Number(cursor.slice(dash + 1));
+  }
+
+  private handleClose(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.closeReason ??= 'client';
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.controller.abort();
+  }
+}

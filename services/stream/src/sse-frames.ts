@@ -1,0 +1,53 @@
+import type { EventEnvelope } from '../../../libs/events/event-types';
+
+/**
+ * The SSE wire format (https://html.spec.whatwg.org/multipage/server-sent-events.html).
+ * Every `data:` value here is one line of JSON: JSON.stringify never emits a raw
+ * newline, so no value needs splitting over several `data:` lines.
+ */
+
+/** A live event, decoded and formatted once per process and written as-is to every tab of its user. */
+export interface FanOutEvent {
+  cursor: string;
+  /** The cursor's two numbers, so deduplicating costs no parsing per connection. */
+  ms: number;
+  seq: number;
+  frame: Buffer;
+}
+
+export function toFanOutEvent(envelope: EventEnvelope): FanOutEvent {
+  const dash = envelope.cursor.indexOf('-');
+  return {
+    cursor: envelope.cursor,
+    ms: Number(envelope.cursor.slice(0, dash)),
+    seq: Number(envelope.cursor.slice(dash + 1)),
+    frame: Buffer.from(eventFrame(envelope)),
+  };
+}
+
+/** A message has no `event:` field, so `EventSource.onmessage` receives it; other types are named. */
+export function eventFrame({ type, cursor, data }: EventEnvelope): string {
+  return type === 'message' ? `id: ${cursor}\ndata: ${data}\n\n` : `id: ${cursor}\nevent: ${type}\ndata: ${data}\n\n`;
+}
+
+export function retryFrame(retryMs: number): string {
+  return `retry: ${retryMs}\n\n`;
+}
+
+/**
+ * Tells the client to refetch its state over REST. The id moves its Last-Event-ID to
+ * the log's newest cursor, so its next reconnect resumes from here.
+ */
+export function resyncFrame(latestCursor: string, reason: string): string {
+  return `id: ${latestCursor}\nevent: resync\ndata: ${JSON.stringify({ reason })}\n\n`;
+}
+
+export const REAUTH_FRAME = 'event: reauth\ndata: {"reason":"token expired"}\n\n';
+
+/** Sent on shutdown; the jittered `retry:` spreads the clients' reconnects. */
+export function reconnectFrame(retryMs: number): string {
+  return `retry: ${retryMs}\nevent: reconnect\ndata: {}\n\n`;
+}
+
+/** A comment line: ignored by EventSource, but keeps proxies from closing an idle stream. */
+export const PING_FRAME = Buffer.from(': ping\n\n');

@@ -1,0 +1,149 @@
+import type { ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
+import type { EventChannels } from '../../../libs/events/channels';
+import type { EventLogReader } from '../../../libs/events/event-log-reader';
+import type { Logger } from '../../../libs/logger/logger';
+import { catchUp } from './catch-up';
+import { createChannelRegistry } from './channel-registry';
+import { SseConnection } from './sse-connection';
+import { PING_FRAME, REAUTH_FRAME, reconnectFrame } from './sse-frames';
+
+export interface StreamHubSettings {
+  heartbeatMs: number;
+  retryMs: number;
+  maxBufferedBytes: number;
+}
+
+export interface OpenStreamRequest {
+  userId: string;
+  /** When the token expires: the stream ends then, with a `reauth` frame. */
+  expiresAt: Date;
+  /** Last-Event-ID, unchecked; undefined for a fresh start. */
+  resumeFrom: string | undefined;
+}
+
+// setTimeout's longest delay; a later expiry re-arms the timer when it fires.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Everything between the shared Redis subscriber and the open streams of this
+ * process: registration, catch-up, one process-wide heartbeat, token expiry,
+ * recovery after the subscriber reconnects, and the spread-out goodbye on shutdown.
+ */
+export function createStreamHub(options: {
+  subscriber: Redis;
+  reader: EventLogReader;
+  channels: EventChannels;
+  logger: Logger;
+  settings: StreamHubSettings;
+}) {
+  const { subscriber, reader, channels, logger, settings } = options;
+  const registry = createChannelRegistry(subscriber, channels, logger);
+  let readyBefore = subscriber.status === 'ready';
+
+  const onMessage = registry.dispatch;
+  const onReady = () => {
+    if (!readyBefore) {
+      readyBefore = true;
+      return;
+    }
+    recover();
+  };
+  subscriber.on('message', onMessage);
+  subscriber.on('ready', onReady);
+
+  // One interval for all streams rather than a timer each.
+  const heartbeat = setInterval(() => registry.forEachConnection((c) => c.write(PING_FRAME)), settings.heartbeatMs);
+
+  function open(res: ServerResponse, request: OpenStreamRequest): SseConnection {
+    const connection = new SseConnection(res, {
+      userId: request.userId,
+      resumeFrom: request.resumeFrom,
+      retryMs: settings.retryMs,
+      maxBufferedBytes: settings.maxBufferedBytes,
+    });
+    connection.open();
+    let expiry = armExpiry(connection, request.expiresAt);
+    connection.signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(expiry);
+        registry.leave(connection);
+      },
+      { once: true },
+    );
+    // Registered (so live events are buffered for it) and subscribed before its history is read.
+    registry.join(connection);
+    void catchUp(connection, () => registry.subscription(connection), reader, logger);
+    return connection;
+
+    function armExpiry(target: SseConnection, expiresAt: Date): NodeJS.Timeout {
+      const remaining = expiresAt.getTime() - Date.now();
+      return setTimeout(
+        () => {
+          if (remaining > MAX_TIMER_MS) expiry = armExpiry(target, expiresAt);
+          else target.end(REAUTH_FRAME);
+        },
+        Math.max(0, Math.min(remaining, MAX_TIMER_MS)),
+      );
+    }
+  }
+
+  /**
+   * The subscriber lost its connection (ioredis reconnected it, without resubscribing:
+   * autoResubscribe is off). Events published meanwhile never arrived, but they are in
+   * the log: subscribe again, then catch every stream up from its last cursor.
+   * Everything up to the SUBSCRIBE happens synchronously, so live events that follow
+   * it are buffered, not written out of order.
+   */
+  function recover(): void {
+    const connections = registry.allConnections();
+    logger.warn({ streams: connections.length }, 'redis subscriber reconnected; resubscribing and catching up');
+    registry.resubscribeAll();
+    for (const connection of connections) {
+      void catchUp(connection, () => registry.subscription(connection), reader, logger);
+    }
+  }
+
+  /**
+   * Sends every open stream a `reconnect` frame with a jittered retry and ends it,
+   * spread over `spreadMs` so the clients do not all come back at once.
+   */
+  async function shutdown(spreadMs: number): Promise<void> {
+    clearInterval(heartbeat);
+    const connections = registry.allConnections();
+    await Promise.all(
+      connections.map(
+        (connection) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              const retryMs = settings.retryMs + Math.floor(Math.random() * settings.retryMs);
+              connection.end(reconnectFrame(retryMs));
+              resolve();
+            }, Math.random() * spreadMs);
+            connection.signal.addEventListener(
+              'abort',
+              () => {
+                clearTimeout(timer);
+                resolve();
+              },
+              { once: true },
+            );
+          }),
+      ),
+    );
+    subscriber.off('message', onMessage);
+    subscriber.off('ready', onReady);
+  }
+
+  function stats() {
+    return {
+      ...registry.stats(),
+      subscriberListeners: subscriber.listenerCount('message'),
+    };
+  }
+
+  return { open, shutdown, stats };
+}
+
+export type StreamHub = ReturnType<typeof createStreamHub>;
