@@ -1,0 +1,57 @@
+import Koa from 'koa';
+import type { TokenService } from '../../../libs/auth/token-service';
+import type { Database } from '../../../libs/db/prisma-client-factory';
+import { errorMiddleware } from '../../../libs/http/error-middleware';
+import { jsonBody } from '../../../libs/http/json-body';
+import { requestLogger } from '../../../libs/http/request-logger';
+import type { Logger } from '../../../libs/logger/logger';
+import { requireUser } from './auth/require-user';
+import { createConversationRepository } from './data/conversation-repository';
+import { createMessageRepository } from './data/message-repository';
+import { createUserRepository } from './data/user-repository';
+import { createAuthService } from './domain/auth-service';
+import { createConversationService } from './domain/conversation-service';
+import { createMessageService } from './domain/message-service';
+import type { EventNotifier } from './events/event-notifier';
+import type { HealthCheck } from './health/health-check';
+import { authRoutes } from './routes/auth-routes';
+import { conversationRoutes } from './routes/conversation-routes';
+import { healthRoutes } from './routes/health-routes';
+import { messageRoutes } from './routes/message-routes';
+import { userRoutes } from './routes/user-routes';
+
+export interface AppDependencies {
+  db: Database;
+  tokens: TokenService;
+  notifier: EventNotifier;
+  checkHealth: HealthCheck;
+  logger: Logger;
+  devLogin: boolean;
+}
+
+/** The messages API as a Koa app: wiring only, no I/O of its own. */
+export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin }: AppDependencies): Koa {
+  const users = createUserRepository(db);
+  const auth = createAuthService(users, tokens);
+  const conversations = createConversationService(createConversationRepository(db), users);
+  const messages = createMessageService(createMessageRepository(db), notifier);
+  const authenticated = requireUser(auth);
+
+  const app = new Koa();
+  // Everything is JSON from here on; a stack trace or HTML error page never leaves.
+  app.silent = true;
+  app.use(errorMiddleware(logger));
+  app.use(requestLogger(logger));
+  app.use(jsonBody());
+  for (const router of [
+    healthRoutes(checkHealth),
+    authRoutes(auth, authenticated, { devLogin }),
+    userRoutes(users, authenticated),
+    conversationRoutes(conversations, authenticated),
+    messageRoutes(messages, authenticated),
+  ]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}

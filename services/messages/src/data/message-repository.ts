@@ -1,0 +1,152 @@
+import type { Database } from '../../../../libs/db/prisma-client-factory';
+import type { MessageRecord } from './records';
+
+interface MessageRow {
+  id: bigint;
+  content: string;
+  user_id: bigint;
+  conversation_id: bigint;
+  created_at: Date;
+}
+
+export interface SentMessage {
+  message: MessageRecord;
+  /** The receiver, for publishing. */
+  otherUserId: string;
+}
+
+export interface ReadResult {
+  /** The new marker when it moved, otherwise null. */
+  movedTo: Date | null;
+  otherUserId: string;
+}
+
+function toMessageRecord(row: MessageRow): MessageRecord {
+  return {
+    id: String(row.id),
+    content: row.content,
+    userId: String(row.user_id),
+    conversationId: String(row.conversation_id),
+    createdAt: row.created_at,
+  };
+}
+
+export function createMessageRepository(db: Database) {
+  /**
+   * Inserts a message, moves the conversation's last-message pointer and the sender's
+   * read marker: one statement, so one transaction and one round trip.
+   *
+   * `locked` checks membership and locks the conversation row, so sends to one
+   * conversation take turns. The message's time is read with clock_timestamp() after
+   * that lock is held (not now(), which is the statement's start): a message is then
+   * always newer than every message committed before it, so the pointer only moves
+   * forward and a reader's marker never passes a message that commits late.
+   * The guard in `moved` still refuses to replace a newer last message, for rows
+   * written by anything else.
+   *
+   * Returns undefined when the conversation does not exist or the sender is not in it.
+   */
+  async function insert(conversationId: string, senderId: string, content: string): Promise<SentMessage | undefined> {
+    const conversation = BigInt(conversationId);
+    const sender = BigInt(senderId);
+    const rows = await db.$queryRaw<(MessageRow & { other_user_id: bigint })[]>`
+      WITH locked AS (
+        SELECT c.id FROM conversations c
+        WHERE c.id = ${conversation}
+          AND EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = ${sender})
+        FOR UPDATE
+      ), inserted AS (
+        INSERT INTO messages (content, user_id, conversation_id, created_at)
+        SELECT ${content}, ${sender}::bigint, locked.id, clock_timestamp() FROM locked
+        RETURNING id, content, user_id, conversation_id, created_at
+      ), moved AS (
+        UPDATE conversations c SET last_message_id = i.id
+        FROM inserted i
+        WHERE c.id = i.conversation_id
+          AND NOT EXISTS (
+            SELECT 1 FROM messages last
+            WHERE last.id = c.last_message_id AND (last.created_at, last.id) > (i.created_at, i.id))
+      ), marked AS (
+        UPDATE participants p SET messages_read_at = GREATEST(p.messages_read_at, i.created_at)
+        FROM inserted i
+        WHERE p.conversation_id = i.conversation_id AND p.user_id = ${sender}
+      )
+      SELECT i.id, i.content, i.user_id, i.conversation_id, i.created_at, other.user_id AS other_user_id
+      FROM inserted i
+      JOIN participants other ON other.conversation_id = i.conversation_id AND other.user_id <> ${sender}`;
+    const row = rows[0];
+    return row && { message: toMessageRecord(row), otherUserId: String(row.other_user_id) };
+  }
+
+  /** The (createdAt, id) key of a message of this conversation, for paging. */
+  async function findKey(conversationId: string, messageId: string): Promise<{ createdAt: Date; id: string } | undefined> {
+    const found = await db.message.findFirst({
+      where: { id: BigInt(messageId), conversationId: BigInt(conversationId) },
+      select: { id: true, createdAt: true },
+    });
+    return found ? { id: String(found.id), createdAt: found.createdAt } : undefined;
+  }
+
+  /** Newest first; strictly older than `before` on (createdAt, id) when given. */
+  async function listPage(
+    conversationId: string,
+    limit: number,
+    before?: { createdAt: Date; id: string },
+  ): Promise<MessageRecord[]> {
+    const rows = await db.message.findMany({
+      where: {
+        conversationId: BigInt(conversationId),
+        ...(before && {
+          OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: BigInt(before.id) } }],
+        }),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+    return rows.map((m) => ({
+      id: String(m.id),
+      content: m.content,
+      userId: String(m.userId),
+      conversationId: String(m.conversationId),
+      createdAt: m.createdAt,
+    }));
+  }
+
+  /**
+   * Moves the reader's marker to the newest message visible now (never backwards, and
+   * never to "now": a message committing late stays unread). Undefined when the user is
+   * not a participant.
+   */
+  async function markRead(conversationId: string, readerId: string): Promise<ReadResult | undefined> {
+    const conversation = BigInt(conversationId);
+    const reader = BigInt(readerId);
+    const rows = await db.$queryRaw<{ moved_to: Date | null; other_user_id: bigint }[]>`
+      WITH newest AS (
+        SELECT created_at FROM messages WHERE conversation_id = ${conversation}
+        ORDER BY created_at DESC, id DESC LIMIT 1
+      ), moved AS (
+        UPDATE participants p SET messages_read_at = newest.created_at
+        FROM newest
+        WHERE p.user_id = ${reader} AND p.conversation_id = ${conversation} AND newest.created_at > p.messages_read_at
+        RETURNING p.messages_read_at
+      )
+      SELECT (SELECT messages_read_at FROM moved) AS moved_to, other.user_id AS other_user_id
+      FROM participants me
+      JOIN participants other ON other.conversation_id = me.conversation_id AND other.user_id <> me.user_id
+      WHERE me.user_id = ${reader} AND me.conversation_id = ${conversation}`;
+    const row = rows[0];
+    return row && { movedTo: row.moved_to, otherUserId: String(row.other_user_id) };
+  }
+
+  async function isParticipant(conversationId: string, userId: string): Promise<boolean> {
+    const found = await db.participant.findUnique({
+      where: { userId_conversationId: { userId: BigInt(userId), conversationId: BigInt(conversationId) } },
+      select: { userId: true },
+    });
+    return found !== null;
+  }
+
+  return { insert, findKey, listPage, markRead, isParticipant };
+}
+
+export type MessageRepository = ReturnType<typeof createMessageRepository>;

@@ -1,0 +1,22 @@
+/** Plain objects the repositories return: ids as strings, no Prisma types leak out. */
+export interface UserRecord {
+  id: string;
+  username: string;
+  avatarUrl: string | null;
+}
+
+export interface MessageRecord {
+  id: string;
+  content: string;
+  userId: string;
+  conversationId: string;
+  createdAt: Date;
+}
+
+export interface ConversationRecord {
+  id: string;
+  otherParticipant: UserRecord;
+  lastMessage: MessageRecord | null;
+  /** The viewer's read marker. */
+  messagesReadAt: Date;
+}

@@ -1,0 +1,62 @@
+import { notFound, validationFailed } from '../../../../libs/http/app-error';
+import type { MessageRepository } from '../data/message-repository';
+import type { MessageRecord } from '../data/records';
+import type { EventNotifier } from '../events/event-notifier';
+import { MAX_CONTENT_LENGTH, contentLength, normaliseContent } from './content-normaliser';
+import { presentMessage } from './presenters';
+
+export function createMessageService(messages: MessageRepository, notifier: EventNotifier) {
+  /** Stores a message, then tells the receiver and the sender's other tabs and devices. */
+  async function send(conversationId: string, senderId: string, rawContent: string): Promise<MessageRecord> {
+    const content = normaliseContent(rawContent);
+    const length = contentLength(content);
+    if (length === 0) throw validationFailed({ content: 'must not be empty' });
+    if (length > MAX_CONTENT_LENGTH) {
+      throw validationFailed({ content: `must be at most ${MAX_CONTENT_LENGTH} characters (got ${length})` });
+    }
+    const sent = await messages.insert(conversationId, senderId, content);
+    if (!sent) throw notFound('Conversation not found');
+    await notifier.notify([
+      { userId: sent.otherUserId, type: 'message', data: presentMessage(sent.message, sent.otherUserId) },
+      { userId: senderId, type: 'message', data: presentMessage(sent.message, senderId) },
+    ]);
+    return sent.message;
+  }
+
+  /**
+   * Moves the reader's marker to the newest message and, when it moved, sends the other
+   * participant a read receipt. 404 when the reader is not a participant.
+   */
+  async function markRead(conversationId: string, readerId: string): Promise<void> {
+    const result = await messages.markRead(conversationId, readerId);
+    if (!result) throw notFound('Conversation not found');
+    if (result.movedTo) {
+      await notifier.notify([
+        {
+          userId: result.otherUserId,
+          type: 'read',
+          data: { conversationId, userId: readerId, readAt: result.movedTo.toISOString() },
+        },
+      ]);
+    }
+  }
+
+  /** A page of messages, newest first. Reading marks the conversation as read. */
+  async function list(conversationId: string, readerId: string, limit: number, before?: string): Promise<MessageRecord[]> {
+    let key;
+    if (before) {
+      key = await messages.findKey(conversationId, before);
+      // Checked before marking read, so a bad request changes nothing.
+      if (!key) {
+        if (!(await messages.isParticipant(conversationId, readerId))) throw notFound('Conversation not found');
+        throw validationFailed({ before: 'must be the id of a message of this conversation' });
+      }
+    }
+    await markRead(conversationId, readerId);
+    return messages.listPage(conversationId, limit, key);
+  }
+
+  return { send, markRead, list };
+}
+
+export type MessageService = ReturnType<typeof createMessageService>;

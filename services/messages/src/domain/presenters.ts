@@ -1,0 +1,28 @@
+import type { ConversationRecord, MessageRecord, UserRecord } from '../data/records';
+import type { ConversationJson, MessageJson, UserJson } from './api-shapes';
+
+export function presentUser(user: UserRecord): UserJson {
+  return { id: user.id, username: user.username, avatarUrl: user.avatarUrl };
+}
+
+/** `mine` depends on who looks: the same message goes out with true and false. */
+export function presentMessage(message: MessageRecord, viewerId: string): MessageJson {
+  return {
+    id: message.id,
+    content: message.content,
+    conversationId: message.conversationId,
+    createdAt: message.createdAt.toISOString(),
+    mine: message.userId === viewerId,
+  };
+}
+
+export function presentConversation(conversation: ConversationRecord, viewerId: string): ConversationJson {
+  const last = conversation.lastMessage;
+  return {
+    id: conversation.id,
+    otherParticipant: presentUser(conversation.otherParticipant),
+    lastMessage: last ? presentMessage(last, viewerId) : null,
+    // Unread: the last message is the other participant's and newer than the viewer's marker.
+    hasUnreadMessages: !!last && last.userId !== viewerId && last.createdAt > conversation.messagesReadAt,
+  };
+}

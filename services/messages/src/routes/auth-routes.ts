@@ -1,0 +1,38 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import { notFound } from '../../../../libs/http/app-error';
+import type { UserState } from '../auth/require-user';
+import type { AuthService } from '../domain/auth-service';
+import { presentUser } from '../domain/presenters';
+import { parseInput, usernameSchema } from '../domain/validation';
+
+const loginBody = z.object({ username: usernameSchema });
+
+export function authRoutes(auth: AuthService, requireUser: Middleware<UserState>, options: { devLogin: boolean }) {
+  const router = new Router<UserState>();
+
+  router.post('/api/login', async (ctx) => {
+    // Off in production unless DEV_LOGIN=true: then the route does not exist.
+    if (!options.devLogin) throw notFound(`No route for ${ctx.method} ${ctx.path}`);
+    const { username } = parseInput(loginBody, ctx.request.body);
+    const { user, token, expiresAt } = await auth.login(username);
+    ctx.body = { authUser: presentUser(user), token, expiresAt: expiresAt.toISOString() };
+  });
+
+  router.get('/api/auth_user', requireUser, (ctx) => {
+    ctx.body = presentUser(ctx.state.user);
+  });
+
+  router.post('/api/refresh_token', requireUser, (ctx) => {
+    const { token, expiresAt } = auth.refresh(ctx.state.user.id);
+    ctx.body = { token, expiresAt: expiresAt.toISOString() };
+  });
+
+  router.post('/api/stream_token', requireUser, (ctx) => {
+    const { token, expiresAt } = auth.streamToken(ctx.state.user.id);
+    ctx.body = { token, expiresAt: expiresAt.toISOString() };
+  });
+
+  return router;
+}

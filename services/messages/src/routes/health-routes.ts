@@ -1,0 +1,15 @@
+import Router from '@koa/router';
+import type { HealthCheck } from '../health/health-check';
+
+export function healthRoutes(checkHealth: HealthCheck) {
+  const router = new Router();
+
+  router.get('/healthz', async (ctx) => {
+    const report = await checkHealth();
+    ctx.status = report.status === 'ok' ? 200 : 503;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = report;
+  });
+
+  return router;
+}

@@ -1,0 +1,39 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import type { UserState } from '../auth/require-user';
+import { pathId } from '../domain/ids';
+import type { MessageService } from '../domain/message-service';
+import { presentMessage } from '../domain/presenters';
+import { beforeIdSchema, limitSchema, parseInput } from '../domain/validation';
+
+// The 480-character limit applies after normalisation (message-service.ts); this cap
+// only keeps absurd input from being normalised at all.
+const sendBody = z.object({ content: z.string({ error: 'is required' }).max(16_384, 'is far too long') });
+const listQuery = z.object({ before: beforeIdSchema, limit: limitSchema(25, 100) });
+
+export function messageRoutes(messages: MessageService, requireUser: Middleware<UserState>) {
+  const router = new Router<UserState>();
+
+  router.post('/api/conversations/:id/messages', requireUser, async (ctx) => {
+    const conversationId = pathId(ctx.params.id);
+    const { content } = parseInput(sendBody, ctx.request.body);
+    const message = await messages.send(conversationId, ctx.state.user.id, content);
+    ctx.status = 201;
+    ctx.body = presentMessage(message, ctx.state.user.id);
+  });
+
+  router.get('/api/conversations/:id/messages', requireUser, async (ctx) => {
+    const conversationId = pathId(ctx.params.id);
+    const { before, limit } = parseInput(listQuery, ctx.query);
+    const page = await messages.list(conversationId, ctx.state.user.id, limit, before);
+    ctx.body = page.map((m) => presentMessage(m, ctx.state.user.id));
+  });
+
+  router.post('/api/conversations/:id/read_messages', requireUser, async (ctx) => {
+    await messages.markRead(pathId(ctx.params.id), ctx.state.user.id);
+    ctx.status = 204;
+  });
+
+  return router;
+}

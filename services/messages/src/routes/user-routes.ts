@@ -1,0 +1,22 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import type { UserState } from '../auth/require-user';
+import type { UserRepository } from '../data/user-repository';
+import { parseInput } from '../domain/validation';
+
+const SUGGESTIONS = 5;
+const searchQuery = z.object({
+  search: z.string({ error: 'is required' }).min(1, 'must not be empty').max(39, 'must be at most 39 characters'),
+});
+
+export function userRoutes(users: UserRepository, requireUser: Middleware<UserState>) {
+  const router = new Router<UserState>();
+
+  router.get('/api/usernames', requireUser, async (ctx) => {
+    const { search } = parseInput(searchQuery, ctx.query);
+    ctx.body = await users.searchUsernames(search, ctx.state.user.id, SUGGESTIONS);
+  });
+
+  return router;
+}

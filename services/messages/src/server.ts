@@ -1,0 +1,85 @@
+import http from 'node:http';
+import type { Redis } from 'ioredis';
+import { createTokenService } from '../../../libs/auth/token-service';
+import type { Config } from '../../../libs/config/config';
+import { connectDatabase, createDatabase, type Database } from '../../../libs/db/prisma-client-factory';
+import { createEventChannels } from '../../../libs/events/channels';
+import { createEventPublisher } from '../../../libs/events/event-publisher';
+import { closeServer, listen } from '../../../libs/http/listen';
+import { createLogger, type Logger } from '../../../libs/logger/logger';
+import { connectRedis, createRedisClient } from '../../../libs/redis/redis-client-factory';
+import { createApp } from './app';
+import { createEventNotifier } from './events/event-notifier';
+import { createHealthCheck } from './health/health-check';
+
+export interface MessagesServerDeps {
+  /** Defaults to a pino logger named "messages" at config.logLevel. */
+  logger?: Logger;
+  /** How long a request waits for its events to be published; see event-notifier.ts. */
+  publishWaitMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the messages service on config.host:config.messages.port (0 picks a free
+ * port). Fails fast, naming the URL, when PostgreSQL or Redis cannot be reached.
+ */
+export async function start(config: Config, deps: MessagesServerDeps = {}): Promise<RunningServer> {
+  const logger = deps.logger ?? createLogger({ name: 'messages', level: config.logLevel });
+  let db: Database | undefined;
+  let redis: Redis | undefined;
+  try {
+    db = createDatabase(config.databaseUrl);
+    redis = createRedisClient(config.redisUrl, logger);
+    await Promise.all([connectDatabase(db, config.databaseUrl), connectRedis(redis, config.redisUrl)]);
+  } catch (error) {
+    await Promise.allSettled([db?.$disconnect(), redis?.quit()]);
+    redis?.disconnect();
+    throw error;
+  }
+
+  const tokens = createTokenService({
+    secret: config.auth.jwtSecret,
+    sessionTtlSeconds: config.auth.tokenTtlSeconds,
+    streamTtlSeconds: config.auth.streamTokenTtlSeconds,
+  });
+  const publisher = createEventPublisher(redis, createEventChannels(config.events.prefix), {
+    maxEvents: config.events.logMaxEvents,
+    ttlSeconds: config.events.logTtlSeconds,
+  });
+  const notifier = createEventNotifier(publisher, logger, { waitMs: deps.publishWaitMs });
+  const app = createApp({
+    db,
+    tokens,
+    notifier,
+    checkHealth: createHealthCheck(db, redis),
+    logger,
+    devLogin: config.auth.devLogin,
+  });
+
+  const server = http.createServer(app.callback());
+  const url = await listen(server, config.messages.port, config.host);
+  logger.info({ url }, 'messages service listening');
+
+  let stopping: Promise<void> | undefined;
+  const openDb = db;
+  const openRedis = redis;
+  return {
+    url,
+    stop() {
+      stopping ??= (async () => {
+        await closeServer(server);
+        // Bounded: a publish stuck on a dead Redis must not hold shutdown.
+        await Promise.race([notifier.drain(), new Promise((r) => setTimeout(r, 2000).unref())]);
+        await Promise.allSettled([openDb.$disconnect(), openRedis.quit()]);
+        openRedis.disconnect();
+        logger.info('messages service stopped');
+      })();
+      return stopping;
+    },
+  };
+}
