@@ -49,7 +49,9 @@ function toResponse(caught: unknown) {
   const err = caught as HttpLikeError;
   const status = err?.status ?? err?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const known = err.type ? BODY_ERRORS[err.type] : undefined;
+    // co-body's JSON parse failure is a SyntaxError with status 400 and no `type`.
+    const type = err.type ?? (caught instanceof SyntaxError ? 'entity.parse.failed' : undefined);
+    const known = type ? BODY_ERRORS[type] : undefined;
     const code = known?.code ?? 'bad_request';
     const message = known?.message ?? (err.expose ? err.message : 'Bad request');
     return { status, body: { error: { code, message } }, headers: undefined };
