@@ -1,0 +1,75 @@
+import type { Conversation, Message, User } from './types';
+
+/** An error answer of the API: `{"error": {"code", "message", "fields"?}}`. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface TokenAnswer {
+  token: string;
+  expiresAt: string;
+}
+
+export const PAGE_SIZE = 25;
+
+/**
+ * The messages service's REST API (issue 2), same origin. `getToken` gives the
+ * session token for the Authorization header; `onUnauthorized` runs when the server
+ * no longer accepts it (expired, or the user is gone), so the app can log out.
+ */
+export function createApiClient(getToken: () => string | undefined, onUnauthorized: () => void) {
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = getToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
+    }
+    if (response.status === 204) return undefined as T;
+    const payload = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | undefined;
+    if (!response.ok) {
+      if (response.status === 401 && token) onUnauthorized();
+      const error = payload?.error;
+      throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `Request failed (${response.status})`, error?.fields);
+    }
+    return payload as T;
+  }
+
+  const id = (value: string) => encodeURIComponent(value);
+  const query = (params: Record<string, string | number | undefined>) => {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value));
+    const text = search.toString();
+    return text ? `?${text}` : '';
+  };
+
+  return {
+    login: (username: string) => request<{ authUser: User; token: string; expiresAt: string }>('POST', '/api/login', { username }),
+    authUser: () => request<User>('GET', '/api/auth_user'),
+    refreshToken: () => request<TokenAnswer>('POST', '/api/refresh_token'),
+    streamToken: () => request<TokenAnswer>('POST', '/api/stream_token'),
+    usernames: (search: string) => request<string[]>('GET', `/api/usernames${query({ search })}`),
+    startConversation: (username: string) => request<Conversation>('POST', '/api/conversations', { username }),
+    conversations: (before?: string) => request<Conversation[]>('GET', `/api/conversations${query({ before, limit: PAGE_SIZE })}`),
+    conversation: (conversationId: string) => request<Conversation>('GET', `/api/conversations/${id(conversationId)}`),
+    messages: (conversationId: string, before?: string) =>
+      request<Message[]>('GET', `/api/conversations/${id(conversationId)}/messages${query({ before, limit: PAGE_SIZE })}`),
+    sendMessage: (conversationId: string, content: string) =>
+      request<Message>('POST', `/api/conversations/${id(conversationId)}/messages`, { content }),
+    readMessages: (conversationId: string) => request<void>('POST', `/api/conversations/${id(conversationId)}/read_messages`),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;

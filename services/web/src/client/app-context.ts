@@ -1,0 +1,28 @@
+import type { ApiClient } from './api-client';
+import type { ConversationStore } from './conversation-store';
+import type { createEmitter } from './emitter';
+import type { Message, ReadEvent, User } from './types';
+
+export type LiveEmitter = ReturnType<typeof createEmitter<{ message: Message; read: ReadEvent; resync: undefined }>>;
+
+/** What a logged-in page gets from the app. */
+export interface AppContext {
+  api: ApiClient;
+  store: ConversationStore;
+  user: User;
+  /** Live events, after the app has applied them to the store. */
+  live: LiveEmitter;
+  /**
+   * Resolves once the event stream is open (or after a short wait if it cannot
+   * open): pages fetch only after it, so no event can fall between a fetch and
+   * the stream.
+   */
+  streamReady: Promise<void>;
+  /** The newest page of conversations, loaded once per session after the stream opened. */
+  conversationsLoaded: Promise<void>;
+  navigate(path: string): void;
+  /** Pages set the conversation on screen, so its messages do not count as unread. */
+  setOpenConversation(conversationId: string | undefined): void;
+}
+
+export type Unmount = () => void;

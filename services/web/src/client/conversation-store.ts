@@ -1,0 +1,111 @@
+import { compareMessages, type Conversation, type Message, type ReadEvent } from './types';
+
+/**
+ * The user's conversations as the page knows them, shared by every page (the title's
+ * unread count needs them everywhere). Updates are idempotent merges, so REST answers
+ * and live events can arrive in any order: a conversation keeps whichever last
+ * message is newer, whichever source it came from.
+ */
+export function createConversationStore() {
+  const byId = new Map<string, Conversation>();
+  // When the other participant last read each conversation, from live `read` events.
+  const seenAt = new Map<string, string>();
+  const listeners = new Set<() => void>();
+  let hasMore = false;
+  let lastPageCursor: string | undefined;
+
+  function changed() {
+    for (const listener of listeners) listener();
+  }
+
+  function merge(incoming: Conversation) {
+    const known = byId.get(incoming.id);
+    if (known?.lastMessage && (!incoming.lastMessage || compareMessages(known.lastMessage, incoming.lastMessage) > 0)) {
+      // Ours is newer (a live event the REST answer predates): keep it and its unread state.
+      byId.set(incoming.id, { ...incoming, lastMessage: known.lastMessage, hasUnreadMessages: known.hasUnreadMessages });
+    } else {
+      byId.set(incoming.id, incoming);
+    }
+  }
+
+  return {
+    has: (conversationId: string) => byId.has(conversationId),
+    get: (conversationId: string) => byId.get(conversationId),
+    hasMore: () => hasMore,
+    nextPageCursor: () => lastPageCursor,
+
+    /** A page of conversations from the API (`first` for the newest page). */
+    addPage(page: Conversation[], pageSize: number, first: boolean) {
+      for (const conversation of page) merge(conversation);
+      if (first && lastPageCursor !== undefined) {
+        // A refetch of the first page after a resync keeps the paging position of older pages.
+      } else {
+        lastPageCursor = page.at(-1)?.id ?? lastPageCursor;
+        hasMore = page.length === pageSize;
+      }
+      changed();
+    },
+
+    upsert(conversation: Conversation) {
+      merge(conversation);
+      changed();
+    },
+
+    /**
+     * A message sent or received. Returns false when the conversation is not known
+     * yet (the caller fetches it once).
+     */
+    applyMessage(message: Message, isOpen: boolean): boolean {
+      const known = byId.get(message.conversationId);
+      if (!known) return false;
+      if (known.lastMessage && compareMessages(known.lastMessage, message) >= 0) return true;
+      byId.set(known.id, { ...known, lastMessage: message, hasUnreadMessages: !message.mine && !isOpen });
+      changed();
+      return true;
+    },
+
+    markRead(conversationId: string) {
+      const known = byId.get(conversationId);
+      if (!known || !known.hasUnreadMessages) return;
+      byId.set(conversationId, { ...known, hasUnreadMessages: false });
+      changed();
+    },
+
+    applyRead(event: ReadEvent) {
+      const previous = seenAt.get(event.conversationId);
+      if (previous && Date.parse(previous) >= Date.parse(event.readAt)) return;
+      seenAt.set(event.conversationId, event.readAt);
+      changed();
+    },
+
+    seenAt: (conversationId: string) => seenAt.get(conversationId),
+
+    /** Most recent activity first, as the API orders them. */
+    list(): Conversation[] {
+      return [...byId.values()]
+        .filter((conversation) => conversation.lastMessage)
+        .sort((a, b) => compareMessages(b.lastMessage as Message, a.lastMessage as Message));
+    },
+
+    unreadCount(): number {
+      let count = 0;
+      for (const conversation of byId.values()) if (conversation.hasUnreadMessages) count += 1;
+      return count;
+    },
+
+    subscribe(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    reset() {
+      byId.clear();
+      seenAt.clear();
+      hasMore = false;
+      lastPageCursor = undefined;
+      changed();
+    },
+  };
+}
+
+export type ConversationStore = ReturnType<typeof createConversationStore>;

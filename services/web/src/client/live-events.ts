@@ -1,0 +1,160 @@
+import { ApiError, type TokenAnswer } from './api-client';
+import type { Message, ReadEvent } from './types';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
+
+export interface LiveEventHandlers {
+  message(message: Message): void;
+  read(event: ReadEvent): void;
+  /** The server could not prove that nothing was missed: refetch state over REST. */
+  resync(): void;
+  /**
+   * The stream is open. `resumed` is false when it was opened without a cursor, so
+   * events published before it opened may be missing from what the page has
+   * (the caller refetches unless this is the very first open, which precedes the fetches).
+   */
+  open(info: { resumed: boolean }): void;
+  state(state: ConnectionState): void;
+  /** The session token was refused while getting a stream token. */
+  unauthorized(): void;
+}
+
+const MAX_RETRY_MS = 5000;
+
+/**
+ * The page's EventSource on /api/messages (issue 3), kept open for as long as the user is logged in.
+ *
+ * - The URL carries a short-lived stream token (`POST /api/stream_token`), never the
+ *   login token: URLs end up in logs and histories.
+ * - The last event id (the cursor) is tracked here. The browser resends it by itself
+ *   as Last-Event-ID when it reconnects after a network error; when this code opens
+ *   a new EventSource (after `reauth`, or after the browser gave up) it passes it as
+ *   `?lastEventId=`, so the server replays what was missed.
+ * - The browser gives up for good (readyState CLOSED) on any non-200 answer, for
+ *   example 401 once the stream token expired during an outage, or 502 from the
+ *   proxy while the stream service is down. Then a new token is fetched and the
+ *   stream reopened, with a capped backoff.
+ */
+export function createLiveEvents(fetchStreamToken: () => Promise<TokenAnswer>, handlers: LiveEventHandlers) {
+  let source: EventSource | undefined;
+  let lastEventId: string | undefined;
+  let generation = 0;
+  let failures = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+  let state: ConnectionState = 'stopped';
+
+  function setState(next: ConnectionState) {
+    if (next === state) return;
+    state = next;
+    handlers.state(next);
+  }
+
+  function track(event: MessageEvent) {
+    if (event.lastEventId) lastEventId = event.lastEventId;
+  }
+
+  function closeSource() {
+    generation += 1;
+    source?.close();
+    source = undefined;
+    clearTimeout(retryTimer);
+  }
+
+  async function open() {
+    closeSource();
+    const mine = generation;
+    let token: string;
+    try {
+      token = (await fetchStreamToken()).token;
+    } catch (error) {
+      if (mine !== generation || !running) return;
+      if (error instanceof ApiError && error.status === 401) {
+        handlers.unauthorized();
+        return;
+      }
+      scheduleReopen();
+      return;
+    }
+    if (mine !== generation || !running) return;
+
+    const params = new URLSearchParams({ token });
+    if (lastEventId) params.set('lastEventId', lastEventId);
+    const es = new EventSource(`/api/messages?${params}`);
+    source = es;
+    const current = () => mine === generation;
+
+    es.onopen = () => {
+      if (!current()) return;
+      failures = 0;
+      setState('connected');
+      handlers.open({ resumed: lastEventId !== undefined });
+    };
+    es.onmessage = (event) => {
+      if (!current()) return;
+      track(event);
+      const message = parse<Message>(event.data);
+      if (message) handlers.message(message);
+    };
+    es.addEventListener('read', (event) => {
+      if (!current()) return;
+      track(event);
+      const read = parse<ReadEvent>(event.data);
+      if (read) handlers.read(read);
+    });
+    es.addEventListener('resync', (event) => {
+      if (!current()) return;
+      track(event);
+      handlers.resync();
+    });
+    es.addEventListener('reauth', (event) => {
+      if (!current()) return;
+      track(event);
+      // The stream token is about to expire and the server ends the stream: reopen
+      // at once with a fresh token, resuming after the last event seen.
+      void open();
+    });
+    es.onerror = () => {
+      if (!current()) return;
+      if (es.readyState === EventSource.CLOSED) scheduleReopen();
+      else setState('reconnecting');
+    };
+  }
+
+  function scheduleReopen() {
+    closeSource();
+    setState('reconnecting');
+    failures += 1;
+    const delay = Math.min(500 * 2 ** (failures - 1), MAX_RETRY_MS) + Math.random() * 250;
+    retryTimer = setTimeout(() => void open(), delay);
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      setState('connecting');
+      void open();
+    },
+    stop() {
+      running = false;
+      closeSource();
+      lastEventId = undefined;
+      failures = 0;
+      setState('stopped');
+    },
+    get state() {
+      return state;
+    },
+  };
+}
+
+export type LiveEvents = ReturnType<typeof createLiveEvents>;
+
+function parse<T>(data: string): T | undefined {
+  try {
+    return JSON.parse(data) as T;
+  } catch {
+    return undefined;
+  }
+}

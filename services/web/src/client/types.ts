@@ -1,0 +1,45 @@
+/** The shapes of the messages service's API (issue 2) and the stream's events (issue 3). */
+export interface User {
+  id: string;
+  username: string;
+  avatarUrl: string | null;
+}
+
+export interface Message {
+  id: string;
+  content: string;
+  conversationId: string;
+  createdAt: string;
+  mine: boolean;
+}
+
+export interface Conversation {
+  id: string;
+  otherParticipant: User;
+  lastMessage: Message | null;
+  hasUnreadMessages: boolean;
+}
+
+export interface ReadEvent {
+  conversationId: string;
+  userId: string;
+  readAt: string;
+}
+
+export interface Session {
+  token: string;
+  expiresAt: string;
+  user: User;
+}
+
+/** Orders messages by (createdAt, id), the order the server pages them in. */
+export function compareMessages(a: Message, b: Message): number {
+  const byTime = Date.parse(a.createdAt) - Date.parse(b.createdAt);
+  if (byTime !== 0) return byTime;
+  return compareIds(a.id, b.id);
+}
+
+/** Ids are decimal strings of 64-bit integers: compare them as numbers, not text. */
+export function compareIds(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}

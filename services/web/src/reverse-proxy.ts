@@ -1,0 +1,105 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import type { Logger } from '../../../libs/logger/logger';
+import { redactUrlTokens } from '../../../libs/http/request-logger';
+
+/**
+ * A small reverse proxy over node:http, written here rather than taken from a
+ * library because its one hard requirement is Server-Sent Events: the response must
+ * be flushed the moment headers arrive and every chunk forwarded as it comes, with
+ * no buffering, no compression and no timeout on a stream that may stay open for
+ * hours. (http-proxy, the usual choice, has not been released since 2020.)
+ *
+ * Request bodies, Authorization and Last-Event-ID pass through untouched;
+ * hop-by-hop headers (RFC 9110 §7.6.1) are dropped in both directions.
+ */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+export interface ReverseProxy {
+  forward(req: IncomingMessage, res: ServerResponse): void;
+  /** Closes idle upstream sockets (open streams end when their clients or the upstream close them). */
+  close(): void;
+}
+
+export function createReverseProxy(target: string, logger: Logger): ReverseProxy {
+  const upstream = new URL(target);
+  const agent = new http.Agent({ keepAlive: true });
+
+  function forward(req: IncomingMessage, res: ServerResponse) {
+    const headers = withoutHopByHop(req.headers, req.headers.connection);
+    const remote = req.socket.remoteAddress ?? '';
+    headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${remote}` : remote;
+    headers['x-forwarded-proto'] = req.headers['x-forwarded-proto'] ?? 'http';
+    if (req.headers.host) headers['x-forwarded-host'] = req.headers['x-forwarded-host'] ?? req.headers.host;
+    headers.host = upstream.host;
+
+    const outgoing = http.request({
+      protocol: upstream.protocol,
+      hostname: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers,
+      agent,
+    });
+
+    outgoing.on('response', (incoming) => {
+      const streaming = (incoming.headers['content-type'] ?? '').startsWith('text/event-stream');
+      res.writeHead(incoming.statusCode ?? 502, incoming.statusMessage, withoutHopByHop(incoming.headers, incoming.headers.connection));
+      if (streaming) {
+        // Send the headers now: the browser's EventSource reports `open` on them, and an
+        // idle stream may not carry a byte for many seconds.
+        res.flushHeaders();
+        res.socket?.setNoDelay(true);
+      }
+      // pipeline destroys the client response when the upstream dies mid-stream, so the
+      // browser sees a dropped connection (and EventSource reconnects with Last-Event-ID)
+      // instead of a response that never ends.
+      pipeline(incoming, res, () => {});
+    });
+
+    outgoing.on('error', (error) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      logger.warn({ err: error.message, url: redactUrlTokens(req.url ?? ''), upstream: upstream.origin }, 'upstream unavailable');
+      const body = JSON.stringify({ error: { code: 'bad_gateway', message: 'The upstream service is unavailable' } });
+      res.writeHead(502, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+
+    // A client that goes away (closed tab, EventSource.close()) ends the upstream
+    // request too, so the stream service releases its connection at once.
+    res.on('close', () => {
+      if (!res.writableFinished && !outgoing.destroyed) outgoing.destroy();
+    });
+
+    pipeline(req, outgoing, (error) => {
+      if (error && !outgoing.destroyed) outgoing.destroy(error);
+    });
+  }
+
+  return { forward, close: () => agent.destroy() };
+}
+
+function withoutHopByHop(headers: http.IncomingHttpHeaders, connection: string | undefined): http.OutgoingHttpHeaders {
+  // Headers named in Connection are hop-by-hop too.
+  const named = new Set((connection ?? '').split(',').map((name) => name.trim().toLowerCase()));
+  const out: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
