@@ -1,0 +1,256 @@
+import type { Database } from '../../../libs/db/prisma-client-factory';
+import { startMessagesApp, testDatabase, type MessagesApp } from '../../../test/support/messages-app';
+import {
+  createApiClient,
+  loginUser,
+  sendMessage,
+  startConversation,
+  type ApiClient,
+  type TestUser,
+} from '../../../test/support/messages-client';
+import { byNewest, insertMessagesAt } from '../../../test/support/messages-fixtures';
+
+let app: MessagesApp;
+let api: ApiClient;
+let db: Database;
+
+beforeAll(async () => {
+  app = await startMessagesApp();
+  api = createApiClient(app.url);
+  db = testDatabase();
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await db?.$disconnect();
+});
+
+describe('POST /api/conversations', () => {
+  test('When a user starts a conversation, then 201 with the other participant, no last message and nothing unread', async () => {
+    const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
+    const response = await api.post('/api/conversations', { token: alice.token, json: { username: bob.username } });
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual({
+      id: expect.stringMatching(/^\d+$/),
+      otherParticipant: { id: bob.id, username: bob.username, avatarUrl: null },
+      lastMessage: null,
+      hasUnreadMessages: false,
+    });
+  });
+
+  test('When the pair already has a conversation, then 200 with the same id in both directions and any case', async () => {
+    const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
+    const created = await api.post('/api/conversations', { token: alice.token, json: { username: bob.username } });
+    const again = await api.post('/api/conversations', { token: alice.token, json: { username: bob.username.toUpperCase() } });
+    const reverse = await api.post('/api/conversations', { token: bob.token, json: { username: alice.username } });
+    expect([created.status, again.status, reverse.status]).toEqual([201, 200, 200]);
+    expect(again.body.id).toBe(created.body.id);
+    expect(reverse.body.id).toBe(created.body.id);
+    expect(reverse.body.otherParticipant.id).toBe(alice.id);
+  });
+
+  test('When both users start their conversation at once, many times in both directions, then there is one conversation', async () => {
+    const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 2
+          ? api.post('/api/conversations', { token: alice.token, json: { username: bob.username } })
+          : api.post('/api/conversations', { token: bob.token, json: { username: alice.username } }),
+      ),
+    );
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(9);
+    expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
+    const [low, high] = [BigInt(alice.id), BigInt(bob.id)].sort((a, b) => (a < b ? -1 : 1));
+    expect(await db.conversation.count({ where: { userLowId: low, userHighId: high } })).toBe(1);
+    expect(await db.participant.count({ where: { conversationId: BigInt(responses[0]!.body.id) } })).toBe(2);
+  });
+
+  test('When the username is unknown, then 404', async () => {
+    const alice = await loginUser(api);
+    const response = await api.post('/api/conversations', { token: alice.token, json: { username: `${alice.username}x` } });
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('user_not_found');
+  });
+
+  test('When a user starts a conversation with themselves (in any case), then 403', async () => {
+    const alice = await loginUser(api);
+    const response = await api.post('/api/conversations', { token: alice.token, json: { username: alice.username.toUpperCase() } });
+    expect(response.status).toBe(403);
+  });
+
+  test.each([
+    ['missing', {}],
+    ['empty', { username: '' }],
+    ['not a username', { username: 'a b%' }],
+    ['not a string', { username: ['x'] }],
+  ])('When the username is %s, then 422 with fields.username', async (_, json) => {
+    const alice = await loginUser(api);
+    const response = await api.post('/api/conversations', { token: alice.token, json });
+    expect(response.status).toBe(422);
+    expect(response.body.error.fields).toEqual({ username: expect.any(String) });
+  });
+
+  test('When no token is sent, then 401', async () => {
+    expect((await api.post('/api/conversations', { json: { username: 'x' } })).status).toBe(401);
+  });
+});
+
+describe('GET /api/conversations/:id and /other_participant', () => {
+  let alice: TestUser;
+  let bob: TestUser;
+  let carol: TestUser;
+  let conversationId: string;
+
+  beforeAll(async () => {
+    [alice, bob, carol] = await Promise.all([loginUser(api), loginUser(api), loginUser(api)]);
+    conversationId = await startConversation(api, alice, bob);
+  });
+
+  test('When a participant gets the conversation, then its last message is filled in with mine for the viewer', async () => {
+    const sent = await sendMessage(api, alice, conversationId, 'hello');
+    const forBob = await api.get(`/api/conversations/${conversationId}`, { token: bob.token });
+    expect(forBob.status).toBe(200);
+    expect(forBob.body).toEqual({
+      id: conversationId,
+      otherParticipant: { id: alice.id, username: alice.username, avatarUrl: null },
+      lastMessage: { ...sent, mine: false },
+      hasUnreadMessages: true,
+    });
+    const forAlice = await api.get(`/api/conversations/${conversationId}`, { token: alice.token });
+    expect(forAlice.body.lastMessage).toEqual(sent);
+    expect(forAlice.body.hasUnreadMessages).toBe(false);
+  });
+
+  test('When a participant asks for the other participant, then 200 with that user', async () => {
+    const response = await api.get(`/api/conversations/${conversationId}/other_participant`, { token: alice.token });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ id: bob.id, username: bob.username, avatarUrl: null });
+  });
+
+  test('When someone who is not a participant asks, then 404 for both', async () => {
+    expect((await api.get(`/api/conversations/${conversationId}`, { token: carol.token })).status).toBe(404);
+    expect((await api.get(`/api/conversations/${conversationId}/other_participant`, { token: carol.token })).status).toBe(404);
+  });
+});
+
+describe('hasUnreadMessages', () => {
+  test('When messages come and go, then the flag follows the last message and the read markers', async () => {
+    const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
+    const id = await startConversation(api, alice, bob);
+    const unread = async (user: TestUser) => {
+      const one = await api.get(`/api/conversations/${id}`, { token: user.token });
+      const listed = await api.get('/api/conversations', { token: user.token });
+      const inList = listed.body.find((c: { id: string }) => c.id === id);
+      if (inList) expect(inList.hasUnreadMessages).toBe(one.body.hasUnreadMessages);
+      return one.body.hasUnreadMessages;
+    };
+
+    expect([await unread(alice), await unread(bob)]).toEqual([false, false]);
+    await sendMessage(api, alice, id, 'one');
+    expect([await unread(alice), await unread(bob)]).toEqual([false, true]);
+    expect((await api.get(`/api/conversations/${id}/messages`, { token: bob.token })).status).toBe(200);
+    expect([await unread(alice), await unread(bob)]).toEqual([false, false]);
+    await sendMessage(api, alice, id, 'two');
+    await sendMessage(api, bob, id, 'three');
+    // Bob's own message is last: nothing unread for him, and it is new to Alice.
+    expect([await unread(alice), await unread(bob)]).toEqual([true, false]);
+    expect((await api.post(`/api/conversations/${id}/read_messages`, { token: alice.token })).status).toBe(204);
+    expect([await unread(alice), await unread(bob)]).toEqual([false, false]);
+  });
+});
+
+describe('GET /api/conversations', () => {
+  test('When a user has conversations, then only those with a message are listed, most recent activity first', async () => {
+    const [alice, bob, carol, dave] = await Promise.all([loginUser(api), loginUser(api), loginUser(api), loginUser(api)]);
+    const withBob = await startConversation(api, alice, bob);
+    const withCarol = await startConversation(api, carol, alice);
+    await startConversation(api, alice, dave); // no message: not listed
+    await sendMessage(api, alice, withBob, 'to bob');
+    await sendMessage(api, carol, withCarol, 'from carol');
+    let list = await api.get('/api/conversations', { token: alice.token });
+    expect(list.status).toBe(200);
+    expect(list.body.map((c: { id: string }) => c.id)).toEqual([withCarol, withBob]);
+    expect(list.body[0]).toMatchObject({
+      otherParticipant: { id: carol.id, username: carol.username, avatarUrl: null },
+      lastMessage: { content: 'from carol', mine: false, conversationId: withCarol },
+      hasUnreadMessages: true,
+    });
+    await sendMessage(api, bob, withBob, 'bob again');
+    list = await api.get('/api/conversations', { token: alice.token });
+    expect(list.body.map((c: { id: string }) => c.id)).toEqual([withBob, withCarol]);
+  });
+
+  test('When 60 conversations have last messages sharing timestamps, then paging returns each exactly once in order', async () => {
+    const owner = await loginUser(api);
+    const others = await Promise.all(Array.from({ length: 60 }, () => loginUser(api)));
+    const ids: string[] = [];
+    for (const other of others) ids.push(await startConversation(api, owner, other));
+    const base = Date.now() - 3600_000;
+    const timestamps = [base, base + 1000, base + 2000, base + 3000].map((t) => new Date(t));
+    const lastMessages: { conversationId: string; id: string; createdAt: Date }[] = [];
+    await Promise.all(
+      ids.map(async (conversationId, i) => {
+        const [message] = await insertMessagesAt(db, conversationId, [
+          { userId: others[i]!.id, content: `m${i}`, createdAt: timestamps[i % 4]! },
+        ]);
+        lastMessages.push({ conversationId, ...message! });
+      }),
+    );
+    const expected = [...lastMessages].sort(byNewest).map((m) => m.conversationId);
+
+    for (const limit of [7, 25, 50]) {
+      const seen: string[] = [];
+      let before: string | undefined;
+      for (let page = 0; page < 20; page++) {
+        const query = `?limit=${limit}${before ? `&before=${before}` : ''}`;
+        const response = await api.get(`/api/conversations${query}`, { token: owner.token });
+        expect(response.status).toBe(200);
+        expect(response.body.length).toBeLessThanOrEqual(limit);
+        if (response.body.length === 0) break;
+        seen.push(...response.body.map((c: { id: string }) => c.id));
+        before = seen.at(-1);
+      }
+      expect(seen).toEqual(expected);
+    }
+  });
+
+  test('When no limit is given, then a page holds 25', async () => {
+    const owner = await loginUser(api);
+    const others = await Promise.all(Array.from({ length: 26 }, () => loginUser(api)));
+    for (const other of others) {
+      const id = await startConversation(api, owner, other);
+      await insertMessagesAt(db, id, [{ userId: other.id, content: 'x', createdAt: new Date() }]);
+    }
+    const response = await api.get('/api/conversations', { token: owner.token });
+    expect(response.body).toHaveLength(25);
+  });
+
+  test.each([
+    ['limit=0', 'limit'],
+    ['limit=51', 'limit'],
+    ['limit=abc', 'limit'],
+    ['limit=2.5', 'limit'],
+    ['limit=1&limit=2', 'limit'],
+    ['before=abc', 'before'],
+    ['before=0', 'before'],
+    ['before=99999999999999999999', 'before'],
+  ])('When the query has %s, then 422 names %s', async (query, field) => {
+    const user = await loginUser(api);
+    const response = await api.get(`/api/conversations?${query}`, { token: user.token });
+    expect(response.status).toBe(422);
+    expect(Object.keys(response.body.error.fields)).toEqual([field]);
+  });
+
+  test('When before names a conversation that is not the caller’s or has no message, then 422 names before', async () => {
+    const [alice, bob, carol] = await Promise.all([loginUser(api), loginUser(api), loginUser(api)]);
+    const theirs = await startConversation(api, bob, carol);
+    await sendMessage(api, bob, theirs, 'private');
+    const empty = await startConversation(api, alice, bob);
+    for (const before of [theirs, empty, '9223372036854775807']) {
+      const response = await api.get(`/api/conversations?before=${before}`, { token: alice.token });
+      expect(response.status).toBe(422);
+      expect(response.body.error.fields).toEqual({ before: expect.any(String) });
+    }
+  });
+});
