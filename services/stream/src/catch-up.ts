@@ -22,11 +22,7 @@ export async function catchUp(
     await subscribed();
     if (!connection.isCurrent(run)) return;
     const cursor = connection.lastCursor;
-    if (cursor === undefined) {
-      const latest = await reader.latest(connection.userId);
-      if (!connection.isCurrent(run)) return;
-      connection.startAt(latest);
-    } else if (!isCursor(cursor)) {
+    if (!isCursor(cursor)) {
       const latest = await reader.latest(connection.userId);
       if (!connection.isCurrent(run)) return;
       connection.resync(latest, 'malformed cursor');

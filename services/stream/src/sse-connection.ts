@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { compareCursors } from '../../../libs/events/cursor';
+import { compareCursors, isCursor } from '../../../libs/events/cursor';
 import type { EventEnvelope } from '../../../libs/events/event-types';
 import { eventFrame, resyncFrame, retryFrame, type FanOutEvent } from './sse-frames';
 
@@ -7,8 +7,8 @@ export type ConnectionState = 'catching-up' | 'live' | 'closed';
 
 export interface SseConnectionOptions {
   userId: string;
-  /** The cursor the client resumes from (Last-Event-ID), unchecked; undefined for a fresh start. */
-  resumeFrom: string | undefined;
+  /** The cursor to resume from: the client's Last-Event-ID (unchecked), or for a fresh start the log's newest. */
+  resumeFrom: string;
   retryMs: number;
   /** Bytes that may wait in this connection's outgoing buffers before it is dropped as too slow. */
   maxBufferedBytes: number;
@@ -40,8 +40,8 @@ const HEADERS = {
 export class SseConnection {
   readonly userId: string;
   state: ConnectionState = 'catching-up';
-  /** Last cursor the client has (or asked to resume from); undefined before the first catch-up. */
-  lastCursor: string | undefined;
+  /** Last cursor the client has, or asked to resume from (possibly malformed until the first catch-up). */
+  lastCursor: string;
   closeReason: CloseReason | undefined;
   private lastMs = -1;
   private lastSeq = -1;
@@ -57,6 +57,7 @@ export class SseConnection {
   ) {
     this.userId = options.userId;
     this.lastCursor = options.resumeFrom;
+    if (isCursor(options.resumeFrom)) this.setCursor(options.resumeFrom);
     this.maxBufferedBytes = options.maxBufferedBytes;
     res.once('close', () => this.handleClose());
   }
@@ -123,15 +124,10 @@ export class SseConnection {
     return this.state === 'catching-up' && run === this.catchUpRun;
   }
 
-  /** A fresh connection starts at the log's newest cursor. */
-  startAt(cursor: string): void {
-    this.setCursor(cursor);
-  }
-
   /** Writes the events the client missed, oldest first. */
   replay(events: readonly EventEnvelope[]): void {
     for (const envelope of events) {
-      if (this.lastCursor !== undefined && compareCursors(envelope.cursor, this.lastCursor) <= 0) continue;
+      if (compareCursors(envelope.cursor, this.lastCursor) <= 0) continue;
       if (!this.write(eventFrame(envelope))) return;
       this.setCursor(envelope.cursor);
     }

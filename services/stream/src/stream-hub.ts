@@ -55,10 +55,20 @@ export function createStreamHub(options: {
   // One interval for all streams rather than a timer each.
   const heartbeat = setInterval(() => registry.forEachConnection((c) => c.write(PING_FRAME)), settings.heartbeatMs);
 
-  function open(res: ServerResponse, request: OpenStreamRequest): SseConnection {
+  /**
+   * Opens a stream. A fresh one (no cursor) first reads its user's newest cursor and
+   * only then sends its headers: every event published after the client sees `open`
+   * is then after that cursor and is delivered, even one published before this
+   * process's SUBSCRIBE completed, so a client may fetch its state over REST as soon
+   * as the stream is open without a gap. Rejects (nothing written) when Redis cannot
+   * be read; resolves with undefined when the client left meanwhile.
+   */
+  async function open(res: ServerResponse, request: OpenStreamRequest): Promise<SseConnection | undefined> {
+    const resumeFrom = request.resumeFrom ?? (await reader.latest(request.userId));
+    if (res.destroyed || !res.socket || res.socket.destroyed) return undefined;
     const connection = new SseConnection(res, {
       userId: request.userId,
-      resumeFrom: request.resumeFrom,
+      resumeFrom,
       retryMs: settings.retryMs,
       maxBufferedBytes: settings.maxBufferedBytes,
     });

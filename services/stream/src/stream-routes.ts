@@ -34,7 +34,7 @@ export function createStreamApp({ logger, tokens, hub, isHealthy, isClosing }: S
     }
   });
 
-  router.get('/api/messages', (ctx) => {
+  router.get('/api/messages', async (ctx) => {
     if (isClosing()) throw serviceUnavailable('The stream service is shutting down; reconnect', 'shutting_down');
     if (!ctx.get('Accept').toLowerCase().includes('text/event-stream')) {
       throw notAcceptable('This endpoint only serves text/event-stream');
@@ -51,10 +51,15 @@ export function createStreamApp({ logger, tokens, hub, isHealthy, isClosing }: S
     const queryCursor = ctx.query.lastEventId;
     const resumeFrom = ctx.get('Last-Event-ID') || (typeof queryCursor === 'string' && queryCursor) || undefined;
 
+    try {
+      await hub.open(ctx.res, { userId: verified.userId, expiresAt: verified.expiresAt, resumeFrom });
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'cannot open a stream: redis is unavailable');
+      throw serviceUnavailable('Events are unavailable right now; retry shortly');
+    }
+    // The hub owns the raw response now: Koa must not write to it.
     ctx.status = 200;
     ctx.respond = false;
-    ctx.req.setTimeout(0);
-    hub.open(ctx.res, { userId: verified.userId, expiresAt: verified.expiresAt, resumeFrom });
   });
 
   app.use(requestLogger(logger));

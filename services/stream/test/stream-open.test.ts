@@ -1,0 +1,116 @@
+import { Writable } from 'node:stream';
+import jwt from 'jsonwebtoken';
+import pino from 'pino';
+import { createTokenService } from '../../../libs/auth/token-service';
+import { start, type StreamServer } from '../src/server';
+import { openRawStream } from '../../../test/support/stream-raw-client';
+import { sessionToken, streamTestConfig, TEST_JWT_SECRET, tokens, uniqueUserId } from '../../../test/support/stream-fixture';
+
+// Opening a stream: the checks that end in an ordinary JSON response, and the headers of one that opens.
+let server: StreamServer;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  server = await start(streamTestConfig({ STREAM_RETRY_MS: '1500' }), { logger: pino({ level: 'info' }, sink) });
+});
+
+afterAll(() => server.stop());
+
+function base64url(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+const userId = uniqueUserId();
+const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
+const badTokens: Record<string, () => string> = {
+  malformed: () => 'not-a-jwt',
+  expired: () =>
+    jwt.sign({ sub: userId, aud: 'session', exp: Math.floor(Date.now() / 1000) - 10 }, TEST_JWT_SECRET, { algorithm: 'HS256' }),
+  'signed with another secret': () =>
+    createTokenService({ secret: 'another-secret-0123456789abcdef-xyz', sessionTtlSeconds: 60, streamTtlSeconds: 60 }).sign(userId)
+      .token,
+  'alg none': () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: userId, aud: 'session', exp: inAnHour() })}.`,
+  'for another audience': () =>
+    jwt.sign({ sub: userId, aud: 'admin', exp: inAnHour() }, TEST_JWT_SECRET, { algorithm: 'HS256' }),
+  'without a user id': () => jwt.sign({ aud: 'session', exp: inAnHour() }, TEST_JWT_SECRET, { algorithm: 'HS256' }),
+};
+
+describe('GET /api/messages', () => {
+  test('When Accept lacks text/event-stream, then it answers 406 with a JSON error', async () => {
+    for (const accept of [null, 'application/json', '*/*']) {
+      const stream = await openRawStream(server.url, { token: sessionToken(userId), accept });
+      await stream.ended;
+      expect(stream.status).toBe(406);
+      expect(stream.headers['content-type']).toMatch(/^application\/json/);
+      expect(JSON.parse(stream.text())).toEqual({ error: { code: 'not_acceptable', message: expect.any(String) } });
+    }
+  });
+
+  test('When no token is sent, then it answers 401 with a JSON error', async () => {
+    for (const headers of [{}, { Authorization: 'Basic dXNlcjpwYXNz' }, { Authorization: 'Bearer' }] as Record<string, string>[]) {
+      const stream = await openRawStream(server.url, { headers });
+      await stream.ended;
+      expect(stream.status).toBe(401);
+      expect(stream.headers['www-authenticate']).toBe('Bearer');
+      expect(JSON.parse(stream.text()).error.code).toBe('unauthorized');
+    }
+  });
+
+  for (const [kind, make] of Object.entries(badTokens)) {
+    for (const tokenInHeader of [true, false]) {
+      const where = tokenInHeader ? 'the Authorization header' : '?token=';
+      test(`When the token in ${where} is ${kind}, then it answers 401 and opens no stream`, async () => {
+        const stream = await openRawStream(server.url, { token: make(), tokenInHeader });
+        await stream.ended;
+        expect(stream.status).toBe(401);
+        expect(JSON.parse(stream.text()).error).toEqual({ code: 'unauthorized', message: expect.any(String) });
+        expect(server.stats().connections).toBe(0);
+      });
+    }
+  }
+
+  test('When the token is valid, then status and SSE headers arrive at once, before any event, followed by the retry line', async () => {
+    const stream = await openRawStream(server.url, { token: sessionToken(uniqueUserId()) });
+    try {
+      expect(stream.status).toBe(200);
+      expect(stream.headers['content-type']).toBe('text/event-stream');
+      expect(stream.headers['cache-control']).toBe('no-cache, no-transform');
+      expect(stream.headers['x-accel-buffering']).toBe('no');
+      expect(stream.headers['content-length']).toBeUndefined();
+      await stream.waitFor(() => stream.frames.length > 0, 'the retry line');
+      expect(stream.text()).toBe('retry: 1500\n\n');
+      expect(stream.events()).toEqual([]);
+    } finally {
+      stream.close();
+    }
+  });
+
+  test('When a stream token is sent in ?token=, then the stream opens and the token is not in any log line', async () => {
+    const streamToken = tokens.sign(uniqueUserId(), 'stream').token;
+    const stream = await openRawStream(server.url, { token: streamToken, tokenInHeader: false });
+    try {
+      expect(stream.status).toBe(200);
+      await stream.waitFor(() => logLines.some((line) => line.includes('/api/messages?token=')), 'the request log line');
+      const logged = logLines.join('');
+      expect(logged).toContain('token=[redacted]');
+      expect(logged).not.toContain(streamToken);
+      expect(logged).not.toContain(streamToken.split('.')[1]);
+    } finally {
+      stream.close();
+    }
+  });
+});
+
+describe('GET /healthz', () => {
+  test('When Redis answers, then it answers 200', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', redis: 'ok' });
+  });
+});

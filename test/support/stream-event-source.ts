@@ -1,0 +1,74 @@
+import { EventSource, type FetchLike } from 'eventsource';
+
+/**
+ * A real EventSource (the `eventsource` package, which follows the browser's
+ * reconnect rules and sends Last-Event-ID itself) that records what it receives.
+ */
+export interface RecordedEventSource {
+  source: EventSource;
+  /** Every event, in order: `type` is "message", "read", "resync", "reauth" or "reconnect". */
+  received: { type: string; id: string; data: string }[];
+  opens: number;
+  opened(): Promise<void>;
+  waitFor(condition: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+  close(): void;
+}
+
+const NAMED_EVENTS = ['read', 'resync', 'reauth', 'reconnect'];
+
+export function openEventSource(
+  baseUrl: string,
+  options: { token: string; tokenInHeader?: boolean; query?: Record<string, string>; lastEventId?: string },
+): RecordedEventSource {
+  const url = new URL('/api/messages', baseUrl);
+  for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
+  if (options.tokenInHeader === false) url.searchParams.set('token', options.token);
+  const headerFetch: FetchLike = (input, init) => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (options.tokenInHeader !== false) headers.Authorization = `Bearer ${options.token}`;
+    // Only for the first request: later reconnects send the id EventSource tracked.
+    if (options.lastEventId && !headers['Last-Event-ID'] && recorded.opens === 0) {
+      headers['Last-Event-ID'] = options.lastEventId;
+    }
+    return fetch(input, { ...init, headers });
+  };
+  const source = new EventSource(url, { fetch: headerFetch });
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const check of waiters) check();
+  };
+  const recorded: RecordedEventSource = {
+    source,
+    received: [],
+    opens: 0,
+    opened: () => recorded.waitFor(() => recorded.opens > 0, 'open'),
+    waitFor(condition, what, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!condition()) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${what}; received ${recorded.received.length} events`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    close: () => source.close(),
+  };
+  source.addEventListener('open', () => {
+    recorded.opens += 1;
+    notify();
+  });
+  const record = (event: MessageEvent) => {
+    recorded.received.push({ type: event.type, id: event.lastEventId, data: event.data });
+    notify();
+  };
+  source.addEventListener('message', record);
+  for (const name of NAMED_EVENTS) source.addEventListener(name, record);
+  return recorded;
+}
