@@ -20,7 +20,12 @@ export async function insertMessagesAt(
   });
   const newest = [...created].sort(byNewest)[0];
   if (newest) {
-    await db.conversation.update({ where: { id: BigInt(conversationId) }, data: { lastMessageId: newest.id } });
+    // Like the service: the pointer only ever moves to a newer message.
+    await db.$executeRaw`
+      UPDATE conversations c SET last_message_id = ${newest.id}::bigint
+      WHERE c.id = ${BigInt(conversationId)} AND NOT EXISTS (
+        SELECT 1 FROM messages last WHERE last.id = c.last_message_id
+          AND (last.created_at, last.id) > (${newest.createdAt}::timestamptz, ${newest.id}::bigint))`;
   }
   return created.map((m) => ({ id: String(m.id), createdAt: m.createdAt }));
 }

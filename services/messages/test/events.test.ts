@@ -1,0 +1,123 @@
+import { EventEmitter, once } from 'node:events';
+import { Redis } from 'ioredis';
+import { createEventChannels } from '../../../libs/events/channels';
+import { compareCursors, isCursor } from '../../../libs/events/cursor';
+import { startMessagesApp, type MessagesApp } from '../../../test/support/messages-app';
+import {
+  createApiClient,
+  loginUser,
+  sendMessage,
+  startConversation,
+  type ApiClient,
+  type TestUser,
+} from '../../../test/support/messages-client';
+
+interface Envelope {
+  type: string;
+  cursor: string;
+  data: Record<string, unknown>;
+}
+
+let app: MessagesApp;
+let api: ApiClient;
+let subscriber: Redis;
+let reader: Redis;
+const channels = createEventChannels('messenger');
+const received = new Map<string, Envelope[]>();
+const arrivals = new EventEmitter();
+
+beforeAll(async () => {
+  app = await startMessagesApp();
+  api = createApiClient(app.url);
+  // The shared Redis: only this file's users' channels are subscribed, so other test
+  // files publishing at the same time do not matter.
+  subscriber = new Redis(app.config.redisUrl);
+  reader = new Redis(app.config.redisUrl);
+  subscriber.on('message', (channel: string, payload: string) => {
+    const userId = channels.userIdOf(channel)!;
+    const list = received.get(userId) ?? [];
+    list.push(JSON.parse(payload));
+    received.set(userId, list);
+    arrivals.emit('event');
+  });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  subscriber?.disconnect();
+  reader?.disconnect();
+});
+
+async function listen(...users: TestUser[]) {
+  await subscriber.subscribe(...users.map((u) => channels.userChannel(u.id)));
+}
+
+/** Resolves with the user's events once there are at least `count` of them. */
+async function eventsOf(user: TestUser, count: number): Promise<Envelope[]> {
+  const deadline = Date.now() + 5000;
+  while ((received.get(user.id)?.length ?? 0) < count) {
+    if (Date.now() > deadline) throw new Error(`user ${user.id} got ${received.get(user.id)?.length ?? 0} of ${count} events`);
+    await Promise.race([once(arrivals, 'event'), new Promise((r) => setTimeout(r, 200))]);
+  }
+  return received.get(user.id)!;
+}
+
+test('When a message is sent, then the receiver gets it with mine:false and the sender with mine:true, cursors increasing', async () => {
+  const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
+  await listen(alice, bob);
+  const conversationId = await startConversation(api, alice, bob);
+  const sent = [];
+  for (const content of ['one', 'two', 'three']) sent.push(await sendMessage(api, alice, conversationId, content));
+
+  const forBob = await eventsOf(bob, 3);
+  const forAlice = await eventsOf(alice, 3);
+  expect(forBob.map((e) => e.type)).toEqual(['message', 'message', 'message']);
+  expect(forBob.map((e) => e.data)).toEqual(sent.map((m) => ({ ...m, mine: false })));
+  expect(forAlice.map((e) => e.data)).toEqual(sent.map((m) => ({ ...m, mine: true })));
+  for (const events of [forAlice, forBob]) {
+    expect(events.every((e) => isCursor(e.cursor))).toBe(true);
+    for (let i = 1; i < events.length; i++) expect(compareCursors(events[i]!.cursor, events[i - 1]!.cursor)).toBeGreaterThan(0);
+  }
+
+  // Every published event is in the user's log under its cursor, for replay.
+  const log = await reader.xrange(channels.userLog(bob.id), '-', '+');
+  expect(log.map(([id]) => id)).toEqual(forBob.map((e) => e.cursor));
+  expect(JSON.parse(log[0]![1][3]!)).toEqual(forBob[0]!.data);
+});
+
+test('When the receiver reads, then the sender gets one read event with the newest message’s time, and none when nothing moved', async () => {
+  const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
+  await listen(alice, bob);
+  const conversationId = await startConversation(api, alice, bob);
+  const first = await sendMessage(api, alice, conversationId, 'first');
+  const last = await sendMessage(api, alice, conversationId, 'last');
+  await eventsOf(alice, 2);
+
+  expect((await api.get(`/api/conversations/${conversationId}/messages`, { token: bob.token })).status).toBe(200);
+  const afterRead = await eventsOf(alice, 3);
+  expect(afterRead[2]).toMatchObject({ type: 'read', data: { conversationId, userId: bob.id, readAt: last.createdAt } });
+  expect(first.createdAt <= last.createdAt).toBe(true);
+
+  // Reading again moves nothing: no receipt. Bob's next message is the next event Alice gets.
+  expect((await api.post(`/api/conversations/${conversationId}/read_messages`, { token: bob.token })).status).toBe(204);
+  await api.get(`/api/conversations/${conversationId}/messages`, { token: bob.token });
+  await sendMessage(api, bob, conversationId, 'reply');
+  const events = await eventsOf(alice, 4);
+  expect(events[3]).toMatchObject({ type: 'message', data: { content: 'reply', mine: false } });
+
+  // Alice reading Bob's reply sends Bob a receipt; Bob never gets his own receipts.
+  expect((await api.post(`/api/conversations/${conversationId}/read_messages`, { token: alice.token })).status).toBe(204);
+  const forBob = await eventsOf(bob, 4);
+  expect(forBob.map((e) => e.type)).toEqual(['message', 'message', 'message', 'read']);
+  expect(forBob[3]!.data).toMatchObject({ userId: alice.id, conversationId });
+});
+
+test('When a third user is not in the conversation, then their channel gets nothing', async () => {
+  const [alice, bob, carol] = await Promise.all([loginUser(api), loginUser(api), loginUser(api)]);
+  await listen(alice, bob, carol);
+  const conversationId = await startConversation(api, alice, bob);
+  await sendMessage(api, alice, conversationId, 'private');
+  await eventsOf(bob, 1);
+  await eventsOf(alice, 1);
+  expect(received.get(carol.id)).toBeUndefined();
+});

@@ -1,0 +1,243 @@
+import type { Database } from '../../../libs/db/prisma-client-factory';
+import { startMessagesApp, testDatabase, type MessagesApp } from '../../../test/support/messages-app';
+import {
+  createApiClient,
+  loginUser,
+  sendMessage,
+  startConversation,
+  type ApiClient,
+  type TestUser,
+} from '../../../test/support/messages-client';
+import { byNewest, insertMessagesAt } from '../../../test/support/messages-fixtures';
+
+let app: MessagesApp;
+let api: ApiClient;
+let db: Database;
+
+beforeAll(async () => {
+  app = await startMessagesApp();
+  api = createApiClient(app.url);
+  db = testDatabase();
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await db?.$disconnect();
+});
+
+async function pair(): Promise<{ alice: TestUser; bob: TestUser; conversationId: string }> {
+  const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
+  return { alice, bob, conversationId: await startConversation(api, alice, bob) };
+}
+
+describe('POST /api/conversations/:id/messages', () => {
+  test('When a participant sends a message, then 201 with mine:true, and it becomes the last message and read for the sender', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const before = Date.now();
+    const response = await api.post(`/api/conversations/${conversationId}/messages`, { token: alice.token, json: { content: 'hi' } });
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual({ id: expect.stringMatching(/^\d+$/), content: 'hi', conversationId, createdAt: expect.any(String), mine: true });
+    expect(Math.abs(Date.parse(response.body.createdAt) - before)).toBeLessThan(10_000);
+    const conversation = await db.conversation.findUniqueOrThrow({ where: { id: BigInt(conversationId) } });
+    expect(String(conversation.lastMessageId)).toBe(response.body.id);
+    const marker = await db.participant.findUniqueOrThrow({
+      where: { userId_conversationId: { userId: BigInt(alice.id), conversationId: BigInt(conversationId) } },
+    });
+    expect(marker.messagesReadAt.toISOString()).toBe(response.body.createdAt);
+    const forBob = await api.get(`/api/conversations/${conversationId}`, { token: bob.token });
+    expect(forBob.body.lastMessage).toEqual({ ...response.body, mine: false });
+  });
+
+  test.each([
+    ['runs of white space in a line', 'hello \t  world', 'hello world'],
+    ['leading and trailing spaces', '   padded   ', 'padded'],
+    ['empty and blank lines', '\n\nfirst\n   \n\n  second  \n\n', 'first\nsecond'],
+    ['Windows line ends', 'a\r\nb\r\n\r\nc', 'a\nb\nc'],
+    ['non-breaking and ideographic spaces', 'a\u00a0\u00a0b\u3000c', 'a b c'],
+    ['markup (stored as typed)', '<img src=x onerror=alert(1)>', '<img src=x onerror=alert(1)>'],
+  ])('When the content has %s, then it is normalised', async (_, content, expected) => {
+    const { alice, conversationId } = await pair();
+    const sent = await sendMessage(api, alice, conversationId, content);
+    expect(sent.content).toBe(expected);
+  });
+
+  test('When the content is 480 emoji (960 UTF-16 units), then it is accepted and stored whole', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const content = '😀'.repeat(480);
+    const sent = await sendMessage(api, alice, conversationId, content);
+    expect(sent.content).toBe(content);
+    const listed = await api.get(`/api/conversations/${conversationId}/messages`, { token: bob.token });
+    expect(listed.body[0].content).toBe(content);
+  });
+
+  test('When the content is 481 characters after normalisation, then 422 with fields.content and nothing is stored', async () => {
+    const { alice, conversationId } = await pair();
+    for (const content of ['😀'.repeat(481), 'a'.repeat(481), `  ${'b'.repeat(481)}  `]) {
+      const response = await api.post(`/api/conversations/${conversationId}/messages`, { token: alice.token, json: { content } });
+      expect(response.status).toBe(422);
+      expect(response.body.error.fields).toEqual({ content: expect.any(String) });
+    }
+    // Normalisation happens before counting: 480 letters with extra spaces around fit.
+    await sendMessage(api, alice, conversationId, `   ${'c'.repeat(480)}   \n\n`);
+    expect(await db.message.count({ where: { conversationId: BigInt(conversationId) } })).toBe(1);
+  });
+
+  test.each([
+    ['empty', { content: '' }],
+    ['only white space and blank lines', { content: '  \n \t \n\n ' }],
+    ['missing', {}],
+    ['not a string', { content: 42 }],
+    ['null', { content: null }],
+  ])('When the content is %s, then 422 with fields.content', async (_, json) => {
+    const { alice, conversationId } = await pair();
+    const response = await api.post(`/api/conversations/${conversationId}/messages`, { token: alice.token, json });
+    expect(response.status).toBe(422);
+    expect(response.body.error.fields).toEqual({ content: expect.any(String) });
+    expect(await db.message.count({ where: { conversationId: BigInt(conversationId) } })).toBe(0);
+  });
+
+  test('When someone who is not a participant sends, then 404 and nothing is stored', async () => {
+    const { conversationId } = await pair();
+    const carol = await loginUser(api);
+    const response = await api.post(`/api/conversations/${conversationId}/messages`, { token: carol.token, json: { content: 'hi' } });
+    expect(response.status).toBe(404);
+    expect(await db.message.count({ where: { conversationId: BigInt(conversationId) } })).toBe(0);
+  });
+
+  test('When both participants send 20 messages at once, then the last-message pointer ends on the newest one', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const sent = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => sendMessage(api, i % 2 ? alice : bob, conversationId, `m${i}`)),
+    );
+    const newest = sent
+      .map((m) => ({ id: m.id, createdAt: new Date(m.createdAt) }))
+      .sort(byNewest)[0]!;
+    const conversation = await api.get(`/api/conversations/${conversationId}`, { token: alice.token });
+    expect(conversation.body.lastMessage.id).toBe(newest.id);
+  });
+});
+
+describe('GET /api/conversations/:id/messages', () => {
+  test('When a participant lists messages, then they come newest first with mine computed for the viewer', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const one = await sendMessage(api, alice, conversationId, 'one');
+    const two = await sendMessage(api, bob, conversationId, 'two');
+    const forAlice = await api.get(`/api/conversations/${conversationId}/messages`, { token: alice.token });
+    expect(forAlice.status).toBe(200);
+    expect(forAlice.body).toEqual([
+      { ...two, mine: false },
+      { ...one, mine: true },
+    ]);
+  });
+
+  test('When 60 messages share timestamps, then paging by before returns each exactly once in order', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const base = Date.now() - 60_000;
+    const inserted = await insertMessagesAt(
+      db,
+      conversationId,
+      Array.from({ length: 60 }, (_, i) => ({
+        userId: i % 2 ? alice.id : bob.id,
+        content: `m${i}`,
+        createdAt: new Date(base + Math.floor(i / 20) * 1000),
+      })),
+    );
+    const expected = [...inserted].sort(byNewest).map((m) => m.id);
+    for (const limit of [7, 25, 100]) {
+      const seen: string[] = [];
+      let before: string | undefined;
+      for (let page = 0; page < 20; page++) {
+        const response = await api.get(
+          `/api/conversations/${conversationId}/messages?limit=${limit}${before ? `&before=${before}` : ''}`,
+          { token: alice.token },
+        );
+        expect(response.status).toBe(200);
+        expect(response.body.length).toBeLessThanOrEqual(limit);
+        if (response.body.length === 0) break;
+        seen.push(...response.body.map((m: { id: string }) => m.id));
+        before = seen.at(-1);
+      }
+      expect(seen).toEqual(expected);
+    }
+    const firstPage = await api.get(`/api/conversations/${conversationId}/messages`, { token: alice.token });
+    expect(firstPage.body).toHaveLength(25);
+  });
+
+  test('When reading an older page, then the conversation is marked read too', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const first = await sendMessage(api, alice, conversationId, 'first');
+    await sendMessage(api, alice, conversationId, 'second');
+    const page = await api.get(`/api/conversations/${conversationId}/messages?before=${first.id}`, { token: bob.token });
+    expect(page.body).toEqual([]);
+    expect((await api.get(`/api/conversations/${conversationId}`, { token: bob.token })).body.hasUnreadMessages).toBe(false);
+  });
+
+  test.each([
+    ['limit=0', 'limit'],
+    ['limit=101', 'limit'],
+    ['limit=-1', 'limit'],
+    ['limit=ten', 'limit'],
+    ['before=x1', 'before'],
+    ['before=-5', 'before'],
+    ['before=', 'before'],
+  ])('When the query has %s, then 422 names %s and nothing is marked read', async (query, field) => {
+    const { alice, bob, conversationId } = await pair();
+    await sendMessage(api, alice, conversationId, 'unread');
+    const response = await api.get(`/api/conversations/${conversationId}/messages?${query}`, { token: bob.token });
+    expect(response.status).toBe(422);
+    expect(Object.keys(response.body.error.fields)).toEqual([field]);
+    expect((await api.get(`/api/conversations/${conversationId}`, { token: bob.token })).body.hasUnreadMessages).toBe(true);
+  });
+
+  test('When before is a message of another conversation or unknown, then 422 names before', async () => {
+    const { alice, conversationId } = await pair();
+    const other = await pair();
+    const foreign = await sendMessage(api, other.alice, other.conversationId, 'elsewhere');
+    for (const before of [foreign.id, '9223372036854775807']) {
+      const response = await api.get(`/api/conversations/${conversationId}/messages?before=${before}`, { token: alice.token });
+      expect(response.status).toBe(422);
+      expect(response.body.error.fields).toEqual({ before: expect.any(String) });
+    }
+  });
+
+  test('When someone who is not a participant lists messages, then 404 (with or without before)', async () => {
+    const { alice, conversationId } = await pair();
+    const sent = await sendMessage(api, alice, conversationId, 'secret');
+    const carol = await loginUser(api);
+    expect((await api.get(`/api/conversations/${conversationId}/messages`, { token: carol.token })).status).toBe(404);
+    expect((await api.get(`/api/conversations/${conversationId}/messages?before=${sent.id}`, { token: carol.token })).status).toBe(404);
+    expect((await api.get(`/api/conversations/${conversationId}/messages?before=1`, { token: carol.token })).status).toBe(404);
+  });
+});
+
+describe('POST /api/conversations/:id/read_messages', () => {
+  test('When a participant marks read, then 204, and the marker is the newest message’s time, not now', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const sent = await sendMessage(api, alice, conversationId, 'read me');
+    const response = await api.post(`/api/conversations/${conversationId}/read_messages`, { token: bob.token });
+    expect(response.status).toBe(204);
+    expect(response.body).toBe('');
+    const marker = await db.participant.findUniqueOrThrow({
+      where: { userId_conversationId: { userId: BigInt(bob.id), conversationId: BigInt(conversationId) } },
+    });
+    expect(marker.messagesReadAt.toISOString()).toBe(sent.createdAt);
+  });
+
+  test('When a message older than the marker is committed late, then the marker does not move backwards', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const sent = await sendMessage(api, alice, conversationId, 'newest');
+    await api.post(`/api/conversations/${conversationId}/read_messages`, { token: bob.token });
+    await insertMessagesAt(db, conversationId, [{ userId: alice.id, content: 'old', createdAt: new Date(Date.parse(sent.createdAt) - 5000) }]);
+    await api.post(`/api/conversations/${conversationId}/read_messages`, { token: bob.token });
+    const marker = await db.participant.findUniqueOrThrow({
+      where: { userId_conversationId: { userId: BigInt(bob.id), conversationId: BigInt(conversationId) } },
+    });
+    expect(marker.messagesReadAt.toISOString()).toBe(sent.createdAt);
+  });
+
+  test('When someone who is not a participant marks read, then 404', async () => {
+    const { conversationId } = await pair();
+    const carol = await loginUser(api);
+    expect((await api.post(`/api/conversations/${conversationId}/read_messages`, { token: carol.token })).status).toBe(404);
+  });
+});
