@@ -1,0 +1,83 @@
+/**
+ * The two profiles of `npm run bench`. Both use the same settings for all three
+ * systems; --quick only shrinks counts and durations (under 90 s in total).
+ */
+export interface BenchOptions {
+  quick: boolean;
+  profile: boolean;
+  systems: ('product' | 'raw' | 'socketio')[];
+  scenarios: ('fanout' | 'idle' | 'e2e')[];
+  clientWorkers: number;
+  /** Parallel connects per worker while opening connections. */
+  connectLanes: number;
+  fanOut: {
+    connections: number;
+    /** Delivered events per second, in sweep order. */
+    rates: number[];
+    stepMs: number;
+    warmupMs: number;
+    warmupRate: number;
+    drainMs: number;
+    /** A step whose p99 exceeds this ends the sweep (latency exploded). */
+    stopP99Ms: number;
+  };
+  idle: { counts: number[] };
+  endToEnd: {
+    tabs: number;
+    /** POSTs per second, in sweep order. */
+    rates: number[];
+    stepMs: number;
+    drainMs: number;
+    /** The write path's limit: the first rate whose p99 exceeds this. */
+    limitP99Ms: number;
+  };
+}
+
+export const SUSTAINED_P99_MS = 50;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const listArg = (name: string) => {
+    const arg = argv.find((a) => a.startsWith(`--${name}=`));
+    return arg ? arg.slice(name.length + 3).split(',') : undefined;
+  };
+  const systems = (listArg('systems') ?? ['product', 'raw', 'socketio']) as BenchOptions['systems'];
+  const scenarios = (listArg('scenarios') ?? ['fanout', 'idle', 'e2e']) as BenchOptions['scenarios'];
+  for (const s of systems) if (!['product', 'raw', 'socketio'].includes(s)) throw new Error(`unknown system ${s}`);
+  for (const s of scenarios) if (!['fanout', 'idle', 'e2e'].includes(s)) throw new Error(`unknown scenario ${s}`);
+  const base = { quick, profile: argv.includes('--profile'), systems, scenarios };
+  if (quick) {
+    return {
+      ...base,
+      clientWorkers: 2,
+      connectLanes: 50,
+      fanOut: {
+        connections: 1000,
+        rates: [1000, 5000, 20_000],
+        stepMs: 2000,
+        warmupMs: 800,
+        warmupRate: 1000,
+        drainMs: 1500,
+        stopP99Ms: 1000,
+      },
+      idle: { counts: [2000] },
+      endToEnd: { tabs: 1000, rates: [100, 400], stepMs: 2000, drainMs: 1500, limitP99Ms: 100 },
+    };
+  }
+  return {
+    ...base,
+    clientWorkers: 4,
+    connectLanes: 50,
+    fanOut: {
+      connections: 5000,
+      rates: [1000, 5000, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 80_000],
+      stepMs: 6000,
+      warmupMs: 2000,
+      warmupRate: 1000,
+      drainMs: 3000,
+      stopP99Ms: 1000,
+    },
+    idle: { counts: [10_000, 20_000] },
+    endToEnd: { tabs: 5000, rates: [100, 250, 500, 1000, 1500, 2000, 3000], stepMs: 5000, drainMs: 3000, limitP99Ms: 100 },
+  };
+}

@@ -1,0 +1,242 @@
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { BenchOptions } from '../harness/bench-options';
+import { REPO_ROOT, spawnTsNode, stopChild } from '../harness/child-processes';
+import type { ClientPool } from '../harness/client-pool';
+import { buildLayout } from '../harness/connection-layout';
+import { freePort, waitForHealthy } from '../harness/free-port';
+import { mergeEncoded, summarize, type LatencySummary } from '../harness/latency-histogram';
+import { cpuMark, cpuPercent } from '../harness/process-sampler';
+import { PRODUCT_STREAM_ENTRY, SYSTEMS, type BenchEnvironment } from '../harness/systems';
+import { connectWorker, waitForWorker } from '../harness/worker-rpc';
+import { spawn } from 'node:child_process';
+
+/**
+ * Scenario 3: the whole write path. Users log in through the messages service,
+ * every pair shares a conversation, all tabs hold the stream open, and messages are
+ * POSTed at fixed rates; latency runs from the POST being sent to the receiver's
+ * stream delivering it.
+ */
+export const MESSAGES_ENTRY = 'services/messages/src/main.ts';
+
+export interface EndToEndStep {
+  targetPerSecond: number;
+  postsPerSecond: number;
+  posted: number;
+  postErrors: number;
+  firstPostError?: string;
+  expected: number;
+  delivered: number;
+  missing: number;
+  duplicates: number;
+  disconnects: number;
+  receiveLatency: LatencySummary;
+  postLatency: LatencySummary;
+  messagesCpuPercent: number;
+  streamCpuPercent: number;
+  complete: boolean;
+}
+
+export interface EndToEndResult {
+  tabs: number;
+  users: number;
+  conversations: number;
+  setupMs: number;
+  steps: EndToEndStep[];
+  /** The first POST rate whose receive p99 exceeded the limit, or null if none did. */
+  limitPerSecond: number | null;
+  stoppedBecause: string;
+}
+
+export function endToEndAvailable(): boolean {
+  return existsSync(path.join(REPO_ROOT, MESSAGES_ENTRY)) && existsSync(path.join(REPO_ROOT, PRODUCT_STREAM_ENTRY));
+}
+
+export function benchDatabaseUrl(): string {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/messenger');
+  url.pathname = '/messenger_bench';
+  return url.toString();
+}
+
+async function migrate(databaseUrl: string) {
+  const child = spawn(
+    process.execPath,
+    ['--experimental-wasm-modules', '--no-warnings=ExperimentalWarning', 'scripts/db-migrate.mjs'],
+    { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`db:migrate of ${databaseUrl} exited with ${code}`);
+}
+
+async function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${new URL(url).pathname} → ${response.status} ${text.slice(0, 200)}`);
+  return JSON.parse(text) as T;
+}
+
+async function inParallel<T>(count: number, lanes: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const results = new Array<T>(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await task(i);
+      }
+    }),
+  );
+  return results;
+}
+
+export async function runEndToEnd(
+  options: BenchOptions,
+  env: BenchEnvironment,
+  deps: { pool: ClientPool; log: (line: string) => void },
+): Promise<EndToEndResult> {
+  const { pool, log } = deps;
+  const settings = options.endToEnd;
+  const setupStarted = performance.now();
+  const databaseUrl = benchDatabaseUrl();
+  await migrate(databaseUrl);
+
+  const messagesPort = await freePort();
+  const messages = spawnTsNode(MESSAGES_ENTRY, [], {
+    name: 'messages service',
+    showOutput: true,
+    env: {
+      NODE_ENV: 'production',
+      DEV_LOGIN: 'true',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      MESSAGES_PORT: String(messagesPort),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: env.redisUrl,
+      JWT_SECRET: env.jwtSecret,
+      EVENTS_PREFIX: env.prefix,
+    },
+  });
+  const messagesUrl = `http://127.0.0.1:${messagesPort}`;
+  const stream = await SYSTEMS.product.start({ ...env, cpuProfileDir: undefined });
+  const poster = spawnTsNode('bench/workers/post-load-worker.ts', [], { name: 'post load', ipc: true });
+  try {
+    await waitForHealthy(`${messagesUrl}/healthz`, 60_000, () => messages.exitCode === null);
+    const postLoad = connectWorker(poster, 'post load worker');
+    await waitForWorker(postLoad);
+
+    const layout = buildLayout(settings.tabs);
+    // Fixed usernames: a rerun logs the same users in again instead of adding more.
+    const logins = await inParallel(layout.users, 16, (i) =>
+      postJson<{ authUser: { id: string }; token: string }>(`${messagesUrl}/api/login`, { username: `bench_e2e_${i}` }),
+    );
+    const pairCount = Math.floor(layout.users / 2);
+    const pairs = await inParallel(pairCount, 16, async (p) => {
+      const a = 2 * p;
+      const b = a + 1;
+      const conversation = await postJson<{ id: string }>(
+        `${messagesUrl}/api/conversations`,
+        { username: `bench_e2e_${b}` },
+        logins[a]!.token,
+      );
+      return {
+        conversationId: conversation.id,
+        users: [
+          { userIndex: a, token: logins[a]!.token },
+          { userIndex: b, token: logins[b]!.token },
+        ],
+      };
+    });
+    await postLoad.call('configure', { baseUrl: messagesUrl, pairs, users: layout.users, seed: 7 });
+    const specs = layout.connectionUsers.map((userIndex) =>
+      SYSTEMS.product.spec(userIndex, logins[userIndex]!.authUser.id, logins[userIndex]!.token),
+    );
+    const connect = await pool.connect('sse', stream.url, specs, options.connectLanes);
+    if (connect.failed > 0) log(`  e2e: ${connect.failed} tabs failed to connect: ${connect.firstError}`);
+    const setupMs = Math.round(performance.now() - setupStarted);
+    log(`  e2e: ${layout.users} users, ${pairs.length} conversations, ${connect.opened} tabs ready in ${setupMs} ms`);
+
+    const steps: EndToEndStep[] = [];
+    let limitPerSecond: number | null = null;
+    let stoppedBecause = 'all rates done';
+    for (const [i, rate] of settings.rates.entries()) {
+      const stepId = 1000 + i;
+      await pool.beginStep(stepId);
+      const messagesFrom = cpuMark(messages.pid!);
+      const streamFrom = cpuMark(stream.pid);
+      const posted = await postLoad.call<{
+        sent: number;
+        ok: number;
+        errors: number;
+        firstError?: string;
+        postsPerSecond: number;
+        expectedPerUser: number[];
+        responseTimes: string;
+      }>('run', { step: stepId, rate, durationMs: settings.stepMs }, settings.stepMs + 120_000);
+      const messagesTo = cpuMark(messages.pid!);
+      const streamTo = cpuMark(stream.pid);
+      const expected = posted.expectedPerUser.reduce((sum, count, user) => sum + count * layout.tabsPerUser[user]!, 0);
+      const drainStarted = performance.now();
+      while (performance.now() - drainStarted < settings.drainMs) {
+        if ((await pool.received()) >= expected) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const deliveries = await pool.endStep(posted.expectedPerUser);
+      const postHistogram = mergeEncoded([posted.responseTimes]);
+      const step: EndToEndStep = {
+        targetPerSecond: rate,
+        postsPerSecond: Math.round(posted.postsPerSecond),
+        posted: posted.ok,
+        postErrors: posted.errors,
+        firstPostError: posted.firstError,
+        expected,
+        delivered: deliveries.distinct,
+        missing: deliveries.missing,
+        duplicates: deliveries.duplicates,
+        disconnects: deliveries.disconnects,
+        receiveLatency: summarize(deliveries.histogram),
+        postLatency: summarize(postHistogram),
+        messagesCpuPercent: Math.round(cpuPercent(messagesFrom, messagesTo)),
+        streamCpuPercent: Math.round(cpuPercent(streamFrom, streamTo)),
+        complete: deliveries.missing === 0 && deliveries.duplicates === 0 && deliveries.distinct === expected,
+      };
+      deliveries.histogram.destroy();
+      postHistogram.destroy();
+      steps.push(step);
+      log(
+        `  e2e @ ${rate} POST/s: ${step.posted} posted (${step.postErrors} errors), delivered ${step.delivered}/${step.expected},` +
+          ` receive p50 ${step.receiveLatency.p50Ms} p99 ${step.receiveLatency.p99Ms} ms, POST p99 ${step.postLatency.p99Ms} ms`,
+      );
+      if (step.receiveLatency.p99Ms > settings.limitP99Ms) {
+        limitPerSecond = rate;
+        stoppedBecause = `p99 ${step.receiveLatency.p99Ms} ms > ${settings.limitP99Ms} ms at ${rate} POST/s`;
+        break;
+      }
+      if (step.postsPerSecond < 0.9 * rate) {
+        limitPerSecond = rate;
+        stoppedBecause = `the write path could not take ${rate} POST/s (reached ${step.postsPerSecond}/s)`;
+        break;
+      }
+      if (!step.complete || step.postErrors > 0) {
+        stoppedBecause = `delivery incomplete or POST errors at ${rate} POST/s`;
+        break;
+      }
+    }
+    return {
+      tabs: connect.opened,
+      users: layout.users,
+      conversations: pairs.length,
+      setupMs,
+      steps,
+      limitPerSecond,
+      stoppedBecause,
+    };
+  } finally {
+    await pool.closeAll().catch(() => {});
+    await stopChild(poster, 2000);
+    await stream.stop();
+    await stopChild(messages, 10_000);
+  }
+}

@@ -1,0 +1,177 @@
+import { SUSTAINED_P99_MS, type BenchOptions } from '../harness/bench-options';
+import type { ClientPool } from '../harness/client-pool';
+import { buildLayout } from '../harness/connection-layout';
+import { cpuMark, cpuPercent, rssBytes, trackPeakRss } from '../harness/process-sampler';
+import { summarize, type LatencySummary } from '../harness/latency-histogram';
+import type { PublisherHandle } from '../harness/publisher-handle';
+import type { BenchEnvironment, SystemUnderTest } from '../harness/systems';
+import type { TokenSigner } from './token-signer';
+
+/**
+ * Scenario 1 (and the side-by-side of scenario 4): C connections over C/2 users,
+ * events published at a sweep of rates, every delivery checked and timed.
+ */
+export interface FanOutStep {
+  targetPerSecond: number;
+  publishedPerSecond: number;
+  deliveredPerSecond: number;
+  published: number;
+  expected: number;
+  delivered: number;
+  deliveredRatio: number;
+  missing: number;
+  duplicates: number;
+  stray: number;
+  disconnects: number;
+  publishErrors: number;
+  publisherMaxLagMs: number;
+  drainMs: number;
+  latency: LatencySummary;
+  serverCpuPercent: number;
+  redisCpuPercent: number;
+  serverRssMb: number;
+  rssPerConnectionKb: number;
+  complete: boolean;
+  sustained: boolean;
+}
+
+export interface FanOutResult {
+  system: string;
+  connections: number;
+  users: number;
+  connect: { opened: number; failed: number; ms: number; perSecond: number; firstError?: string };
+  rssIdleMb: number;
+  rssConnectedMb: number;
+  rssPerConnectionKb: number;
+  steps: FanOutStep[];
+  stoppedBecause: string;
+  maxSustainedPerSecond: number;
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+const kb = (bytes: number) => Math.round((bytes / 1024) * 100) / 100;
+
+export async function runFanOut(
+  system: SystemUnderTest,
+  options: BenchOptions,
+  env: BenchEnvironment,
+  deps: { pool: ClientPool; publisher: PublisherHandle; redisPid: number; signer: TokenSigner; log: (line: string) => void },
+): Promise<FanOutResult> {
+  const { pool, publisher, log } = deps;
+  const settings = options.fanOut;
+  const layout = buildLayout(settings.connections);
+  const server = await system.start(env);
+  try {
+    await publisher.configure({
+      mode: system.publisherMode,
+      redisUrl: env.redisUrl,
+      prefix: env.prefix,
+      tabsPerUser: layout.tabsPerUser,
+      maxEvents: 1000,
+      ttlSeconds: 24 * 60 * 60,
+      seed: 42,
+    });
+    const rssIdle = rssBytes(server.pid);
+    const specs = layout.connectionUsers.map((userIndex) => {
+      const userId = String(userIndex + 1);
+      return system.spec(userIndex, userId, system.needsToken ? deps.signer(userId) : undefined);
+    });
+    const connect = await pool.connect(system.clientKind, server.url, specs, options.connectLanes);
+    log(`  ${system.id}: ${connect.opened}/${specs.length} connected in ${connect.ms} ms (${connect.perSecond}/s)`);
+    if (connect.failed > 0) log(`  ${system.id}: ${connect.failed} connections failed: ${connect.firstError}`);
+    await new Promise((r) => setTimeout(r, 500));
+    const rssConnected = rssBytes(server.pid);
+
+    // Warm-up: JIT, Redis scripts and buffers; not reported.
+    await runStep(0, settings.warmupRate, settings.warmupMs);
+
+    const steps: FanOutStep[] = [];
+    let stoppedBecause = 'all rates done';
+    for (const [i, rate] of settings.rates.entries()) {
+      const step = await runStep(i + 1, rate, settings.stepMs);
+      steps.push(step);
+      log(
+        `  ${system.id} @ ${rate}/s: delivered ${step.delivered}/${step.expected}` +
+          ` p50 ${step.latency.p50Ms} p99 ${step.latency.p99Ms} max ${step.latency.maxMs} ms, cpu ${step.serverCpuPercent}%`,
+      );
+      if (!step.complete) {
+        stoppedBecause = `delivery fell behind at ${rate}/s (${step.missing} missing, ${step.duplicates} duplicates, ${step.disconnects} disconnects)`;
+        break;
+      }
+      if (step.latency.p99Ms > settings.stopP99Ms) {
+        stoppedBecause = `p99 ${step.latency.p99Ms} ms > ${settings.stopP99Ms} ms at ${rate}/s`;
+        break;
+      }
+      if (step.publishedPerSecond < 0.9 * (rate / (settings.connections / layout.users))) {
+        stoppedBecause = `the publisher could not keep ${rate}/s (reached ${Math.round(step.deliveredPerSecond)}/s)`;
+        break;
+      }
+    }
+    const sustained = steps.filter((s) => s.sustained);
+    return {
+      system: system.id,
+      connections: settings.connections,
+      users: layout.users,
+      connect,
+      rssIdleMb: mb(rssIdle),
+      rssConnectedMb: mb(rssConnected),
+      rssPerConnectionKb: kb((rssConnected - rssIdle) / Math.max(1, connect.opened)),
+      steps,
+      stoppedBecause,
+      maxSustainedPerSecond: sustained.length ? Math.max(...sustained.map((s) => s.targetPerSecond)) : 0,
+    };
+
+    async function runStep(stepId: number, rate: number, durationMs: number): Promise<FanOutStep> {
+      await pool.beginStep(stepId);
+      const peak = trackPeakRss(server.pid);
+      const serverFrom = cpuMark(server.pid);
+      const redisFrom = cpuMark(deps.redisPid);
+      const published = await publisher.run(stepId, rate, durationMs);
+      const serverTo = cpuMark(server.pid);
+      const redisTo = cpuMark(deps.redisPid);
+      const drainStarted = performance.now();
+      while (performance.now() - drainStarted < settings.drainMs) {
+        if ((await pool.received()) >= published.expectedDeliveries) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const drainMs = Math.round(performance.now() - drainStarted);
+      const peakRss = peak.stop();
+      const deliveries = await pool.endStep(published.expectedPerUser);
+      const latency = summarize(deliveries.histogram);
+      deliveries.histogram.destroy();
+      const complete =
+        deliveries.missing === 0 &&
+        deliveries.duplicates === 0 &&
+        deliveries.unexpected === 0 &&
+        deliveries.distinct === published.expectedDeliveries &&
+        published.errors === 0;
+      const publishSeconds = durationMs / 1000;
+      return {
+        targetPerSecond: rate,
+        publishedPerSecond: Math.round(published.publishedPerSecond),
+        deliveredPerSecond: Math.round(deliveries.distinct / publishSeconds),
+        published: published.published,
+        expected: published.expectedDeliveries,
+        delivered: deliveries.distinct,
+        deliveredRatio: published.expectedDeliveries ? Math.round((deliveries.distinct / published.expectedDeliveries) * 10000) / 10000 : 1,
+        missing: deliveries.missing,
+        duplicates: deliveries.duplicates,
+        stray: deliveries.stray,
+        disconnects: deliveries.disconnects,
+        publishErrors: published.errors,
+        publisherMaxLagMs: published.maxLagMs,
+        drainMs,
+        latency,
+        serverCpuPercent: Math.round(cpuPercent(serverFrom, serverTo)),
+        redisCpuPercent: Math.round(cpuPercent(redisFrom, redisTo)),
+        serverRssMb: mb(peakRss),
+        rssPerConnectionKb: kb((peakRss - rssIdle) / Math.max(1, connect.opened)),
+        complete,
+        sustained: complete && latency.p99Ms < SUSTAINED_P99_MS,
+      };
+    }
+  } finally {
+    await pool.closeAll().catch(() => {});
+    await server.stop();
+  }
+}

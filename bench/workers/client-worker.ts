@@ -1,0 +1,247 @@
+import http from 'node:http';
+import { io, type Socket } from 'socket.io-client';
+import { createHistogram, encodeHistogram, nowMs, type Histogram } from '../harness/latency-histogram';
+import { readProbe } from '../harness/probe';
+import { serveRpc } from '../harness/worker-rpc';
+
+/**
+ * A client load generator: holds a share of the benchmark's connections (SSE over
+ * bare node:http, or socket.io-client over WebSocket), checks every event's probe
+ * and records publish-to-receipt latency. Runs in its own process, never in the
+ * process being measured.
+ */
+interface ConnectionSpec {
+  userIndex: number;
+  /** SSE: request path with query; Socket.IO: unused. */
+  path?: string;
+  /** Sent as `Authorization: Bearer` (SSE) or the handshake's auth token (Socket.IO). */
+  token?: string;
+}
+
+interface ClientConnection {
+  userIndex: number;
+  open: boolean;
+  seen: Set<number>;
+  received: number;
+  close(): void;
+}
+
+let current = { step: -1 };
+let histogram: Histogram = createHistogram();
+let connections: ClientConnection[] = [];
+const counters = { received: 0, stray: 0, unreadable: 0, disconnects: 0, otherEvents: {} as Record<string, number> };
+
+function resetStep(step: number) {
+  current = { step };
+  histogram.destroy();
+  histogram = createHistogram();
+  counters.received = 0;
+  counters.stray = 0;
+  counters.unreadable = 0;
+  counters.otherEvents = {};
+  for (const connection of connections) {
+    connection.seen.clear();
+    connection.received = 0;
+  }
+}
+
+function deliver(connection: ClientConnection, event: unknown) {
+  const probe = readProbe(event);
+  if (!probe) {
+    counters.unreadable++;
+    return;
+  }
+  if (probe.step !== current.step) {
+    counters.stray++;
+    return;
+  }
+  counters.received++;
+  connection.received++;
+  connection.seen.add(probe.seq);
+  // The receiver's latency; the sender's own copies (mine: true) are counted, not timed.
+  if (!probe.mine) histogram.recordValue(Math.max(1, Math.round((nowMs() - probe.sentAt) * 1000)));
+}
+
+function countOther(type: string) {
+  counters.otherEvents[type] = (counters.otherEvents[type] ?? 0) + 1;
+}
+
+function openSse(baseUrl: URL, spec: ConnectionSpec, timeoutMs: number): Promise<ClientConnection> {
+  return new Promise((resolve, reject) => {
+    const connection: ClientConnection = {
+      userIndex: spec.userIndex,
+      open: false,
+      seen: new Set(),
+      received: 0,
+      close: () => request.destroy(),
+    };
+    const headers: Record<string, string> = { Accept: 'text/event-stream' };
+    if (spec.token) headers.Authorization = `Bearer ${spec.token}`;
+    const request = http.request({
+      host: baseUrl.hostname,
+      port: baseUrl.port,
+      path: spec.path ?? '/',
+      headers,
+      agent: false,
+    });
+    const timer = setTimeout(() => request.destroy(new Error('connect timeout')), timeoutMs);
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      if (connection.open) {
+        connection.open = false;
+        counters.disconnects++;
+      } else reject(error);
+    });
+    request.on('response', (response) => {
+      clearTimeout(timer);
+      if (response.statusCode !== 200) {
+        response.resume();
+        request.destroy();
+        return reject(new Error(`status ${response.statusCode}`));
+      }
+      connection.open = true;
+      resolve(connection);
+      response.setEncoding('utf8');
+      let buffer = '';
+      response.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end = buffer.indexOf('\n\n');
+        while (end !== -1) {
+          onFrame(connection, buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+          end = buffer.indexOf('\n\n');
+        }
+      });
+      response.on('close', () => {
+        if (connection.open) {
+          connection.open = false;
+          counters.disconnects++;
+        }
+      });
+    });
+    request.end();
+  });
+}
+
+function onFrame(connection: ClientConnection, frame: string) {
+  if (frame.charCodeAt(0) === 58) return; // ": ping" comment
+  let data: string | undefined;
+  let event = 'message';
+  for (const line of frame.split('\n')) {
+    if (line.startsWith('data:')) data = line.slice(line.charCodeAt(5) === 32 ? 6 : 5);
+    else if (line.startsWith('event:')) event = line.slice(6).trim();
+  }
+  if (data === undefined) return; // retry: or id-only frames
+  if (event !== 'message') return countOther(event);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    counters.unreadable++;
+    return;
+  }
+  deliver(connection, parsed);
+}
+
+function openSocketIo(baseUrl: URL, spec: ConnectionSpec, timeoutMs: number): Promise<ClientConnection> {
+  return new Promise((resolve, reject) => {
+    const socket: Socket = io(baseUrl.origin, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      timeout: timeoutMs,
+      auth: { token: spec.token },
+    });
+    const connection: ClientConnection = {
+      userIndex: spec.userIndex,
+      open: false,
+      seen: new Set(),
+      received: 0,
+      close: () => socket.disconnect(),
+    };
+    socket.on('message', (data: unknown) => deliver(connection, data));
+    socket.once('connect', () => {
+      connection.open = true;
+      resolve(connection);
+    });
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+    socket.on('disconnect', (reason) => {
+      if (connection.open && reason !== 'io client disconnect') counters.disconnects++;
+      connection.open = false;
+    });
+  });
+}
+
+async function connect(params: { kind: 'sse' | 'socketio'; url: string; specs: ConnectionSpec[]; concurrency: number; timeoutMs: number }) {
+  const baseUrl = new URL(params.url);
+  const open = params.kind === 'sse' ? openSse : openSocketIo;
+  const started = performance.now();
+  let next = 0;
+  let failed = 0;
+  let firstError: string | undefined;
+  const opened: ClientConnection[] = [];
+  async function lane() {
+    while (next < params.specs.length) {
+      const spec = params.specs[next++]!;
+      try {
+        opened.push(await open(baseUrl, spec, params.timeoutMs));
+      } catch (error) {
+        failed++;
+        firstError ??= (error as Error).message;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(params.concurrency, params.specs.length) }, lane));
+  connections.push(...opened);
+  return { opened: opened.length, failed, firstError, ms: performance.now() - started };
+}
+
+function endStep(params: { expectedPerUser: number[] }) {
+  let distinct = 0;
+  let missing = 0;
+  let unexpected = 0;
+  let received = 0;
+  for (const connection of connections) {
+    const expected = params.expectedPerUser[connection.userIndex] ?? 0;
+    distinct += connection.seen.size;
+    received += connection.received;
+    missing += Math.max(0, expected - connection.seen.size);
+    unexpected += Math.max(0, connection.seen.size - expected);
+  }
+  return {
+    received,
+    distinct,
+    missing,
+    duplicates: received - distinct,
+    unexpected,
+    stray: counters.stray,
+    unreadable: counters.unreadable,
+    disconnects: counters.disconnects,
+    otherEvents: counters.otherEvents,
+    openConnections: connections.filter((c) => c.open).length,
+    histogram: encodeHistogram(histogram),
+  };
+}
+
+async function closeAll() {
+  const count = connections.length;
+  for (const connection of connections) {
+    connection.open = false;
+    connection.close();
+  }
+  connections = [];
+  counters.disconnects = 0;
+  return { closed: count };
+}
+
+serveRpc({
+  ping: () => ({ pid: process.pid }),
+  connect,
+  beginStep: ({ step }: { step: number }) => resetStep(step),
+  progress: () => ({ received: counters.received, open: connections.filter((c) => c.open).length }),
+  endStep,
+  closeAll,
+});
