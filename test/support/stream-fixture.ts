@@ -21,6 +21,8 @@ export function streamTestConfig(overrides: Record<string, string> = {}): Config
     STREAM_PORT: '0',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     JWT_SECRET: TEST_JWT_SECRET,
+    // Tests stop servers with streams open; spreading the goodbyes over seconds would only slow them.
+    STREAM_SHUTDOWN_SPREAD_MS: '100',
     ...overrides,
   });
 }

@@ -73,9 +73,9 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
     const closed = closeServer(server);
     await hub.shutdown(config.stream.shutdownSpreadMs);
     server.closeIdleConnections();
-    await Promise.race([closed, delay(CLOSE_GRACE_MS)]);
-    server.closeAllConnections();
+    const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
     await closed;
+    clearTimeout(grace);
     await Promise.allSettled([quit(redis), quit(subscriber)]);
   }
 
@@ -92,8 +92,4 @@ async function quit(redis: Redis): Promise<void> {
   } catch {
     redis.disconnect();
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
