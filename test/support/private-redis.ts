@@ -33,7 +33,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   }
 
   async function kill() {
-    if (!child || child.exitCode !== null) return;
+    // A child killed by a signal keeps exitCode null (signalCode is set): it has exited too.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
     child.kill('SIGKILL');
     await exited;
