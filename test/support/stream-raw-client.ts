@@ -37,6 +37,7 @@ export interface RawStream {
   isEnded(): boolean;
   /** Stops reading from the socket, so the server's writes pile up. */
   pause(): void;
+  resume(): void;
   close(): void;
 }
 
@@ -159,6 +160,10 @@ function wrap(response: IncomingMessage, request: http.ClientRequest): RawStream
       response.pause();
       // Also stop the socket from being read into Node's buffers.
       response.socket?.pause();
+    },
+    resume: () => {
+      response.socket?.resume();
+      response.resume();
     },
     close: () => request.destroy(),
   };

@@ -1,0 +1,31 @@
+import { sessionToken, startStreamFixture, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
+import { openRawStream } from '../../../test/support/stream-raw-client';
+
+// Heartbeat: an idle stream gets a `: ping` comment every STREAM_HEARTBEAT_MS, so proxies keep it open.
+let fixture: StreamFixture;
+
+beforeAll(async () => {
+  fixture = await startStreamFixture({ STREAM_HEARTBEAT_MS: '200' });
+});
+
+afterAll(() => fixture.stop());
+
+test('When a stream is idle, then it receives a `: ping` comment every heartbeat interval and no event', async () => {
+  const stream = await openRawStream(fixture.url, { token: sessionToken(uniqueUserId()) });
+  try {
+    await stream.waitFor(() => stream.comments.length >= 5, '5 pings', 5000);
+    expect(stream.comments.map((c) => c.text)).toEqual(Array(stream.comments.length).fill('ping'));
+    // One process-wide interval: the first ping comes within one interval of opening, the next ones one interval apart.
+    expect(stream.comments[0]!.at).toBeLessThan(200 + 150);
+    const gaps = stream.comments.slice(1).map((c, i) => c.at - stream.comments[i]!.at);
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThanOrEqual(150);
+      // Generous: two cores are shared with other test files.
+      expect(gap).toBeLessThan(600);
+    }
+    expect(stream.text()).toMatch(/^retry: \d+\n\n(: ping\n\n)+$/);
+    expect(stream.events()).toEqual([]);
+  } finally {
+    stream.close();
+  }
+});
