@@ -46,7 +46,20 @@ export function parseOptions(argv: string[]): BenchOptions {
   for (const s of systems) if (!['product', 'raw', 'socketio'].includes(s)) throw new Error(`unknown system ${s}`);
   for (const s of scenarios) if (!['fanout', 'idle', 'e2e'].includes(s)) throw new Error(`unknown scenario ${s}`);
   const base = { quick, profile: argv.includes('--profile'), systems, scenarios };
-  if (quick) {
+  const options = quick ? quickOptions(base) : fullOptions(base);
+  // --rates=… replaces the fan-out sweep (for probing one region; not for reported runs).
+  const rates = listArg('rates')?.map(Number);
+  if (rates) {
+    if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--rates takes positive numbers');
+    options.fanOut.rates = rates;
+  }
+  return options;
+}
+
+type BaseOptions = Pick<BenchOptions, 'quick' | 'profile' | 'systems' | 'scenarios'>;
+
+function quickOptions(base: BaseOptions): BenchOptions {
+  {
     return {
       ...base,
       clientWorkers: 2,
@@ -64,6 +77,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       endToEnd: { tabs: 1000, rates: [100, 400], stepMs: 2000, drainMs: 1500, limitP99Ms: 100 },
     };
   }
+}
+
+function fullOptions(base: BaseOptions): BenchOptions {
   return {
     ...base,
     clientWorkers: 4,
