@@ -8,7 +8,7 @@ const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/services/web/e2e/'],
+  testPathIgnorePatterns: ['/node_modules/'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testTimeout: 30_000,
   maxWorkers: 2,

@@ -34,7 +34,7 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
     el('div', { class: 'row' }, textarea, sendButton),
     fieldError,
   );
-  const page = el('section', { class: 'page conversation' }, header, pageError, scroller, form);
+  const page = el('section', { class: 'page conversation-page' }, header, pageError, scroller, form);
   container.append(page);
 
   // Messages by id, kept in (createdAt, id) order, the same order as the <li>s.

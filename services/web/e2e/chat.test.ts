@@ -1,0 +1,131 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { buildFrontend, launchChromium, logIn, startProduct, uniqueUsername, type Product, type UserPage } from './support/product';
+
+jest.setTimeout(60_000);
+
+let frontend: Awaited<ReturnType<typeof buildFrontend>>;
+let product: Product;
+let browser: Browser;
+let alice: UserPage;
+let bob: UserPage;
+const aliceName = uniqueUsername('alice');
+const bobName = uniqueUsername('bob');
+let conversationPath = '';
+
+beforeAll(async () => {
+  frontend = await buildFrontend();
+  product = await startProduct(frontend.dir);
+  browser = await launchChromium();
+  alice = await logIn(browser, product.url, aliceName);
+  bob = await logIn(browser, product.url, bobName);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await product?.stop();
+  await frontend?.remove();
+});
+
+// The scenarios build on each other, as a conversation does: each test starts where the previous one ended.
+describe('Two users chatting in two browser windows', () => {
+  test('When Alice starts a conversation with Bob and sends a message, then it appears on her page and, live and unread, in Bob\'s list', async () => {
+    const { page } = alice;
+    const start = page.getByLabel('Start conversation');
+    await start.fill(bobName.slice(0, -2));
+    // Suggestions come from /api/usernames as she types.
+    await page.locator(`#username-suggestions option[value="${bobName}"]`).waitFor({ state: 'attached' });
+    await start.fill(bobName);
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.waitForURL(/\/conversations\/\d+$/);
+    conversationPath = new URL(page.url()).pathname;
+    await page.locator('.conversation-title', { hasText: bobName }).waitFor();
+
+    await page.getByLabel('Message', { exact: true }).fill('Hello Bob!');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('list', { name: 'Messages' }).getByText('Hello Bob!').waitFor();
+
+    const item = bob.page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: aliceName });
+    await item.and(bob.page.locator('[data-unread="true"]')).waitFor();
+    expect(await item.textContent()).toContain('Hello Bob!');
+    await bob.page.waitForFunction(() => document.title === '(1) Messenger');
+  });
+
+  test('When Bob opens the conversation, then he sees the message, it is no longer unread, and Alice sees "Seen"', async () => {
+    await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(aliceName) }).click();
+    await bob.page.waitForURL((url) => url.pathname === conversationPath);
+    await bob.page.getByRole('list', { name: 'Messages' }).getByText('Hello Bob!').waitFor();
+    await bob.page.waitForFunction(() => document.title === 'Messenger');
+
+    await alice.page.getByText('Seen', { exact: true }).waitFor();
+  });
+
+  test('When Alice sends while Bob has the conversation open, then it appears on his page at once, exactly once, and "Seen" follows', async () => {
+    await alice.page.getByLabel('Message', { exact: true }).fill('Are you there?');
+    await alice.page.getByLabel('Message', { exact: true }).press('Enter');
+    // Bob's page has the conversation open, so it marks the new message read: "Seen" follows on Alice's page.
+    const bobMessages = bob.page.getByRole('list', { name: 'Messages' });
+    await bobMessages.getByText('Are you there?').waitFor();
+    await alice.page.getByText('Seen', { exact: true }).waitFor();
+    expect(await bobMessages.getByText('Are you there?').count()).toBe(1);
+    expect(await alice.page.getByRole('list', { name: 'Messages' }).getByRole('listitem').count()).toBe(2);
+  });
+
+  test('When a message contains HTML, then both pages show it as text and no script runs', async () => {
+    const payload = '<img src=x onerror=alert(1)>';
+    await bob.page.getByLabel('Message', { exact: true }).fill(payload);
+    await bob.page.getByRole('button', { name: 'Send' }).click();
+
+    for (const { page } of [alice, bob]) {
+      const messages = page.getByRole('list', { name: 'Messages' });
+      await messages.getByText(payload, { exact: true }).waitFor();
+      expect(await messages.locator('img').count()).toBe(0);
+    }
+    expect(alice.dialogs).toEqual([]);
+    expect(bob.dialogs).toEqual([]);
+  });
+
+  test('When a message contains a URL, then it is a safe link and a javascript: URL is not', async () => {
+    await alice.page.getByLabel('Message', { exact: true }).fill('Docs: https://example.com/guide?x=1. Not this: javascript:alert(1)');
+    await alice.page.getByRole('button', { name: 'Send' }).click();
+
+    const link = bob.page.getByRole('list', { name: 'Messages' }).getByRole('link', { name: 'https://example.com/guide?x=1' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe('https://example.com/guide?x=1');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await bob.page.locator('a[href^="javascript:"]').count()).toBe(0);
+  });
+
+  test('When a message is too long, then the server\'s error is shown next to the field and nothing is sent', async () => {
+    const field = alice.page.getByLabel('Message', { exact: true });
+    await field.fill('x'.repeat(481));
+    await alice.page.getByText('481/480').waitFor();
+    await alice.page.getByRole('button', { name: 'Send' }).click();
+    await alice.page.locator('#message-error:not(:empty)').waitFor();
+    expect(await alice.page.getByRole('list', { name: 'Messages' }).getByRole('listitem').count()).toBe(4);
+    await field.fill('');
+  });
+
+  test('When the page is reloaded, then the session and the conversation survive, and the conversation page can be captured', async () => {
+    await alice.page.reload();
+    await alice.page.getByRole('list', { name: 'Messages' }).getByText('Hello Bob!').waitFor();
+    await alice.page.locator('.connection[data-state="connected"]').waitFor();
+    await bob.page.getByLabel('Message', { exact: true }).fill('Yes! Sorry, I was making tea.');
+    await bob.page.getByRole('button', { name: 'Send' }).click();
+    await alice.page.getByText('Yes! Sorry, I was making tea.').waitFor();
+
+    const docs = path.resolve(__dirname, '../../../docs');
+    await mkdir(docs, { recursive: true });
+    await alice.page.screenshot({ path: path.join(docs, 'screenshot-conversation.png') });
+  });
+
+  test('When Alice logs out, then she is back on the login page and a reload keeps her logged out', async () => {
+    await alice.page.getByRole('button', { name: 'Log out' }).click();
+    await alice.page.getByLabel('Username').waitFor();
+    await alice.page.reload();
+    await alice.page.getByRole('button', { name: 'Log in' }).waitFor();
+    expect(new URL(alice.page.url()).pathname).toBe('/login');
+  });
+});

@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { loadConfig, type Config } from '../../../../libs/config/config';
+import { start as startMessages } from '../../../messages/src/server';
+import { start as startStream } from '../../../stream/src/server';
+import { start as startWeb } from '../../src/server';
+
+/**
+ * The whole product in this process, as a browser sees it: messages, stream and web
+ * on free ports against the real PostgreSQL and Redis, the frontend built by Vite
+ * into a directory of this test file's own (test files run in parallel), and Debian's
+ * Chromium driven by playwright-core.
+ */
+const ROOT = path.resolve(__dirname, '../../../..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The flags that work on these machines (see ENVIRONMENT.md): no sandbox in a container, no GPU, no background traffic.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function buildFrontend(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'messenger-web-e2e-'));
+  const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  await promisify(execFile)(process.execPath, [vite, 'build', '--config', 'services/web/vite.config.mts', '--outDir', dir, '--emptyOutDir'], {
+    cwd: ROOT,
+    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+  });
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface Product {
+  /** The one URL a browser opens. */
+  url: string;
+  stopStream(): Promise<void>;
+  /** Starts the stream service again on the port it had. */
+  startStreamAgain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startProduct(staticDir: string): Promise<Product> {
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    JWT_SECRET: 'web-e2e-secret-0123456789abcdefghijkl',
+    MESSAGES_PORT: '0',
+    STREAM_PORT: '0',
+    WEB_PORT: '0',
+    STREAM_SHUTDOWN_SPREAD_MS: '0',
+  });
+  const messages = await startMessages(config);
+  let stream: { url: string; stop(): Promise<void> } | undefined = await startStream(config);
+  const streamPort = Number(new URL(stream.url).port);
+  const web = await startWeb(
+    { ...config, web: { ...config.web, messagesUrl: messages.url, streamUrl: stream.url } },
+    { staticDir },
+  );
+  const streamConfig: Config = { ...config, stream: { ...config.stream, port: streamPort } };
+
+  return {
+    url: web.url,
+    async stopStream() {
+      await stream?.stop();
+      stream = undefined;
+    },
+    async startStreamAgain() {
+      stream = await startStream(streamConfig);
+    },
+    async stop() {
+      await web.stop();
+      await Promise.allSettled([stream?.stop(), messages.stop()]);
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** A username no other test (or earlier run) has: letters, digits and "_" only. */
+export function uniqueUsername(prefix: string): string {
+  return `${prefix}_${randomBytes(5).toString('hex')}`;
+}
+
+export interface UserPage {
+  context: BrowserContext;
+  page: Page;
+  /** Every dialog the page tried to open (alert(), confirm()...): an XSS would show here. */
+  dialogs: string[];
+}
+
+/** A fresh browser context (its own localStorage) logged in as `username` on the home page. */
+export async function logIn(browser: Browser, url: string, username: string): Promise<UserPage> {
+  const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(url);
+  await page.getByLabel('Username').fill(username);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel('Start conversation').waitFor();
+  await waitForConnection(page, 'connected');
+  return { context, page, dialogs };
+}
+
+export async function waitForConnection(page: Page, state: 'connected' | 'reconnecting', timeout = 15_000): Promise<void> {
+  await page.locator(`.connection[data-state="${state}"]`).waitFor({ timeout });
+}
