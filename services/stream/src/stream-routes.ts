@@ -62,6 +62,11 @@ export function createStreamApp({ logger, tokens, hub, isHealthy, isClosing }: S
     ctx.respond = false;
   });
 
+  // Koa reports errors of responses it no longer handles (a stream reset by its client)
+  // through 'error'; by default it prints them to stderr. They are routine here.
+  app.on('error', (error: Error & { code?: string }) => {
+    logger.debug({ err: error.message, code: error.code }, 'connection error');
+  });
   app.use(requestLogger(logger));
   app.use(errorMiddleware(logger));
   app.use(router.routes());

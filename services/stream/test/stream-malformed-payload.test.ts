@@ -1,0 +1,45 @@
+import { Redis } from 'ioredis';
+import { sessionToken, startStreamFixture, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
+import { openRawStream } from '../../../test/support/stream-raw-client';
+
+// A payload on a user's channel that is not a well-formed event is dropped (and logged);
+// the stream and the process carry on.
+let fixture: StreamFixture;
+
+beforeAll(async () => {
+  fixture = await startStreamFixture();
+});
+
+afterAll(() => fixture.stop());
+
+test('When malformed payloads are published on a channel, then they are dropped and the stream goes on', async () => {
+  const userId = uniqueUserId();
+  const stream = await openRawStream(fixture.url, { token: sessionToken(userId) });
+  const raw: Redis = fixture.publisher.redis;
+  const channel = `messenger:user:{${userId}}:events`;
+  try {
+    for (const payload of [
+      'not json',
+      '',
+      'null',
+      '[1,2]',
+      '{"type":"message"}',
+      '{"type":"message","cursor":"1-1"}',
+      '{"type":"message","cursor":"1-1","data":"a string"}',
+      '{"type":"unknown","cursor":"1-1","data":{}}',
+      '{"type":"message","cursor":"not-a-cursor","data":{}}',
+      '{"type":"message","cursor":"9999999999999-1","data":{"content":"truncated"',
+      Buffer.from([0xff, 0xfe, 0x00, 0x0a]).toString('latin1'),
+    ]) {
+      await raw.publish(channel, payload);
+    }
+    const cursor = await fixture.publisher.publishMessage(userId, 'line one\n\ndata: injected?');
+    const events = await stream.waitForEvents(1);
+    expect(events.map((e) => e.id)).toEqual([cursor]);
+    expect(JSON.parse(events[0]!.data).content).toBe('line one\n\ndata: injected?');
+    expect(stream.isEnded()).toBe(false);
+    expect(fixture.server.stats().connections).toBe(1);
+  } finally {
+    stream.close();
+  }
+});

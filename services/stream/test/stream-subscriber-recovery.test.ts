@@ -1,0 +1,92 @@
+import { startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis';
+import { sessionToken, startStreamFixture, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
+import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
+
+// Recovery: when the shared subscriber loses its connection, the service resubscribes
+// and catches every open stream up from its last cursor: nothing lost, nothing doubled.
+// A private Redis, because these tests kill its clients and restart it.
+let redis: PrivateRedis;
+let fixture: StreamFixture;
+const opened: RawStream[] = [];
+
+beforeAll(async () => {
+  redis = await startPrivateRedis();
+  fixture = await startStreamFixture({ REDIS_URL: redis.url });
+});
+
+afterEach(() => {
+  for (const stream of opened.splice(0)) stream.close();
+});
+
+afterAll(async () => {
+  await fixture.stop();
+  await redis.stop();
+});
+
+async function tab(userId: string): Promise<RawStream> {
+  const stream = await openRawStream(fixture.url, { token: sessionToken(userId) });
+  opened.push(stream);
+  expect(stream.status).toBe(200);
+  return stream;
+}
+
+test('When the subscriber connection is killed while events are published, then every stream gets every event exactly once, in order', async () => {
+  const users = [uniqueUserId(), uniqueUserId()];
+  const streams = [await tab(users[0]!), await tab(users[0]!), await tab(users[1]!)];
+  const admin = redis.client();
+  const published: Record<string, string[]> = { [users[0]!]: [], [users[1]!]: [] };
+
+  const subscriberIsBack = async () => String(await admin.client('LIST', 'TYPE', 'pubsub')).includes('cmd=subscribe');
+
+  let kills = 0;
+  for (let i = 0; i < 300; i += 1) {
+    const userId = users[i % 2]!;
+    published[userId]!.push(await fixture.publisher.publishMessage(userId, `m${i}`));
+    // Kill the subscriber twice; the second time only once it has come back (publishing all along).
+    if ((i >= 60 && kills === 0) || (i >= 180 && kills === 1 && (await subscriberIsBack()))) {
+      // Only the subscriber's connection is of type pubsub: the publisher and the history reader stay up.
+      kills += Number(await admin.client('KILL', 'TYPE', 'pubsub'));
+    }
+    if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  expect(kills).toBe(2);
+
+  const expectations: [RawStream, string[]][] = [
+    [streams[0]!, published[users[0]!]!],
+    [streams[1]!, published[users[0]!]!],
+    [streams[2]!, published[users[1]!]!],
+  ];
+  for (const [stream, cursors] of expectations) {
+    await stream.waitForEvents(cursors.length, undefined, 15_000);
+  }
+  // A last event per user shows that nothing is queued behind what was expected.
+  for (const userId of users) published[userId]!.push(await fixture.publisher.publishMessage(userId, 'marker'));
+  for (const [stream, cursors] of expectations) {
+    await stream.waitForEvents(cursors.length);
+    expect(stream.events().map((e) => e.id)).toEqual(cursors);
+    expect(stream.isEnded()).toBe(false);
+  }
+  const numsub = (await admin.pubsub('NUMSUB', ...users.map((u) => `messenger:user:{${u}}:events`))) as (string | number)[];
+  expect(numsub.filter((_, i) => i % 2 === 1).map(Number)).toEqual([1, 1]);
+}, 30_000);
+
+test('When Redis restarts empty under open streams, then they get resync and then the new live events', async () => {
+  const userId = uniqueUserId();
+  const stream = await tab(userId);
+  const before = await fixture.publisher.publishMessage(userId, 'before the restart');
+  await stream.waitForEvents(1);
+
+  await redis.restart();
+  // Published once the subscriber is back; until then the publisher may need a few tries.
+  await stream.waitFor(() => stream.events('resync').length > 0, 'resync', 15_000);
+  const [resync] = stream.events('resync');
+  expect(resync).toMatchObject({ id: '0-0', data: JSON.stringify({ reason: 'event log is gone' }) });
+
+  const after = await fixture.publisher.publishMessage(userId, 'after the restart');
+  await stream.waitForEvents(3);
+  expect(stream.events().map((e) => [e.event, e.id])).toEqual([
+    ['message', before],
+    ['resync', '0-0'],
+    ['message', after],
+  ]);
+}, 30_000);
