@@ -27,6 +27,7 @@ export interface BenchOptions {
     /** POSTs per second, in sweep order. */
     rates: number[];
     stepMs: number;
+    warmupMs: number;
     drainMs: number;
     /** The write path's limit: the first rate whose p99 exceeds this. */
     limitP99Ms: number;
@@ -74,7 +75,7 @@ function quickOptions(base: BaseOptions): BenchOptions {
         stopP99Ms: 1000,
       },
       idle: { counts: [2000] },
-      endToEnd: { tabs: 1000, rates: [100, 400], stepMs: 2000, drainMs: 1500, limitP99Ms: 100 },
+      endToEnd: { tabs: 1000, rates: [100, 400], stepMs: 2000, warmupMs: 1000, drainMs: 1500, limitP99Ms: 100 },
     };
   }
 }
@@ -94,6 +95,6 @@ function fullOptions(base: BaseOptions): BenchOptions {
       stopP99Ms: 1000,
     },
     idle: { counts: [10_000, 20_000] },
-    endToEnd: { tabs: 5000, rates: [100, 250, 500, 1000, 1500, 2000, 3000], stepMs: 5000, drainMs: 3000, limitP99Ms: 100 },
+    endToEnd: { tabs: 5000, rates: [100, 250, 500, 1000, 1500, 2000, 3000], stepMs: 5000, warmupMs: 2000, drainMs: 3000, limitP99Ms: 100 },
   };
 }

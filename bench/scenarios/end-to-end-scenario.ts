@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import pg from 'pg';
 import path from 'node:path';
 import type { BenchOptions } from '../harness/bench-options';
 import { REPO_ROOT, spawnTsNode, stopChild } from '../harness/child-processes';
@@ -59,7 +60,28 @@ export function benchDatabaseUrl(): string {
   return url.toString();
 }
 
+/** True when every committed migration is recorded as applied (migrating costs ~10 s even when there is nothing to do). */
+async function migrationsApplied(databaseUrl: string): Promise<boolean> {
+  const wanted = readdirSync(path.join(REPO_ROOT, 'prisma', 'migrations'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ migration_name: string }>(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const applied = new Set(rows.map((row) => row.migration_name));
+    return wanted.every((name) => applied.has(name));
+  } catch {
+    return false; // no database or no migrations table yet
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 async function migrate(databaseUrl: string) {
+  if (await migrationsApplied(databaseUrl)) return;
   const child = spawn(
     process.execPath,
     ['--experimental-wasm-modules', '--no-warnings=ExperimentalWarning', 'scripts/db-migrate.mjs'],
@@ -102,6 +124,12 @@ export async function runEndToEnd(
   const setupStarted = performance.now();
   const databaseUrl = benchDatabaseUrl();
   await migrate(databaseUrl);
+  const phases: Record<string, number> = { migrate: Math.round(performance.now() - setupStarted) };
+  let mark = performance.now();
+  const phase = (name: string) => {
+    phases[name] = Math.round(performance.now() - mark);
+    mark = performance.now();
+  };
 
   const messagesPort = await freePort();
   const messages = spawnTsNode(MESSAGES_ENTRY, [], {
@@ -126,12 +154,14 @@ export async function runEndToEnd(
     await waitForHealthy(`${messagesUrl}/healthz`, 60_000, () => messages.exitCode === null);
     const postLoad = connectWorker(poster, 'post load worker');
     await waitForWorker(postLoad);
+    phase('start services');
 
     const layout = buildLayout(settings.tabs);
     // Fixed usernames: a rerun logs the same users in again instead of adding more.
     const logins = await inParallel(layout.users, 16, (i) =>
       postJson<{ authUser: { id: string }; token: string }>(`${messagesUrl}/api/login`, { username: `bench_e2e_${i}` }),
     );
+    phase('log in');
     const pairCount = Math.floor(layout.users / 2);
     const pairs = await inParallel(pairCount, 16, async (p) => {
       const a = 2 * p;
@@ -149,20 +179,46 @@ export async function runEndToEnd(
         ],
       };
     });
+    phase('start conversations');
     await postLoad.call('configure', { baseUrl: messagesUrl, pairs, users: layout.users, seed: 7 });
     const specs = layout.connectionUsers.map((userIndex) =>
       SYSTEMS.product.spec(userIndex, logins[userIndex]!.authUser.id, logins[userIndex]!.token),
     );
     const connect = await pool.connect('sse', stream.url, specs, options.connectLanes);
     if (connect.failed > 0) log(`  e2e: ${connect.failed} tabs failed to connect: ${connect.firstError}`);
+    phase('connect tabs');
     const setupMs = Math.round(performance.now() - setupStarted);
-    log(`  e2e: ${layout.users} users, ${pairs.length} conversations, ${connect.opened} tabs ready in ${setupMs} ms`);
+    log(`  e2e: ${layout.users} users, ${pairs.length} conversations, ${connect.opened} tabs ready in ${setupMs} ms (${Object.entries(phases).map(([k, v]) => `${k} ${v} ms`).join(', ')})`);
+
+    // Warm-up (JIT, Prisma's query compiler, connection pools): not reported.
+    await runStep(999, settings.rates[0]!, settings.warmupMs);
 
     const steps: EndToEndStep[] = [];
     let limitPerSecond: number | null = null;
     let stoppedBecause = 'all rates done';
     for (const [i, rate] of settings.rates.entries()) {
-      const stepId = 1000 + i;
+      const step = await runStep(1000 + i, rate, settings.stepMs);
+      steps.push(step);
+      log(
+        `  e2e @ ${rate} POST/s: ${step.posted} posted (${step.postErrors} errors), delivered ${step.delivered}/${step.expected},` +
+          ` receive p50 ${step.receiveLatency.p50Ms} p99 ${step.receiveLatency.p99Ms} ms, POST p99 ${step.postLatency.p99Ms} ms`,
+      );
+      if (step.receiveLatency.p99Ms > settings.limitP99Ms) {
+        limitPerSecond = rate;
+        stoppedBecause = `p99 ${step.receiveLatency.p99Ms} ms > ${settings.limitP99Ms} ms at ${rate} POST/s`;
+        break;
+      }
+      if (step.postsPerSecond < 0.9 * rate) {
+        limitPerSecond = rate;
+        stoppedBecause = `the write path could not take ${rate} POST/s (reached ${step.postsPerSecond}/s)`;
+        break;
+      }
+      if (!step.complete || step.postErrors > 0) {
+        stoppedBecause = `delivery incomplete or POST errors at ${rate} POST/s`;
+        break;
+      }
+    }
+    async function runStep(stepId: number, rate: number, durationMs: number): Promise<EndToEndStep> {
       await pool.beginStep(stepId);
       const messagesFrom = cpuMark(messages.pid!);
       const streamFrom = cpuMark(stream.pid);
@@ -174,7 +230,7 @@ export async function runEndToEnd(
         postsPerSecond: number;
         expectedPerUser: number[];
         responseTimes: string;
-      }>('run', { step: stepId, rate, durationMs: settings.stepMs }, settings.stepMs + 120_000);
+      }>('run', { step: stepId, rate, durationMs }, durationMs + 120_000);
       const messagesTo = cpuMark(messages.pid!);
       const streamTo = cpuMark(stream.pid);
       const expected = posted.expectedPerUser.reduce((sum, count, user) => sum + count * layout.tabsPerUser[user]!, 0);
@@ -204,26 +260,9 @@ export async function runEndToEnd(
       };
       deliveries.histogram.destroy();
       postHistogram.destroy();
-      steps.push(step);
-      log(
-        `  e2e @ ${rate} POST/s: ${step.posted} posted (${step.postErrors} errors), delivered ${step.delivered}/${step.expected},` +
-          ` receive p50 ${step.receiveLatency.p50Ms} p99 ${step.receiveLatency.p99Ms} ms, POST p99 ${step.postLatency.p99Ms} ms`,
-      );
-      if (step.receiveLatency.p99Ms > settings.limitP99Ms) {
-        limitPerSecond = rate;
-        stoppedBecause = `p99 ${step.receiveLatency.p99Ms} ms > ${settings.limitP99Ms} ms at ${rate} POST/s`;
-        break;
-      }
-      if (step.postsPerSecond < 0.9 * rate) {
-        limitPerSecond = rate;
-        stoppedBecause = `the write path could not take ${rate} POST/s (reached ${step.postsPerSecond}/s)`;
-        break;
-      }
-      if (!step.complete || step.postErrors > 0) {
-        stoppedBecause = `delivery incomplete or POST errors at ${rate} POST/s`;
-        break;
-      }
+      return step;
     }
+
     return {
       tabs: connect.opened,
       users: layout.users,
