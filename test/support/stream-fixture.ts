@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../../libs/config/config';
 import { createEventChannels } from '../../libs/events/channels';
 import { createEventPublisher } from '../../libs/events/event-publisher';
 import type { MessageEventData, ReadEventData } from '../../libs/events/event-types';
-import { start, type StreamServer } from '../../services/stream/src/server';
+import { start, type StreamDeps, type StreamServer } from '../../services/stream/src/server';
 
 /**
  * A stream service started the way production starts it (`start(config)` on port 0),
@@ -83,9 +83,9 @@ export interface StreamFixture {
   stop(): Promise<void>;
 }
 
-export async function startStreamFixture(overrides: Record<string, string> = {}): Promise<StreamFixture> {
+export async function startStreamFixture(overrides: Record<string, string> = {}, deps?: StreamDeps): Promise<StreamFixture> {
   const config = streamTestConfig(overrides);
-  const server = await start(config);
+  const server = await start(config, deps);
   const publisher = createTestPublisher(config);
   return {
     server,

@@ -1,13 +1,22 @@
-import { Redis } from 'ioredis';
+import { Writable } from 'node:stream';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
 import { sessionToken, startStreamFixture, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 
 // A payload on a user's channel that is not a well-formed event is dropped (and logged);
 // the stream and the process carry on.
 let fixture: StreamFixture;
+const logLines: string[] = [];
 
 beforeAll(async () => {
-  fixture = await startStreamFixture();
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  fixture = await startStreamFixture({}, { logger: pino({ level: 'warn' }, sink) });
 });
 
 afterAll(() => fixture.stop());
@@ -39,6 +48,11 @@ test('When malformed payloads are published on a channel, then they are dropped 
     expect(JSON.parse(events[0]!.data).content).toBe('line one\n\ndata: injected?');
     expect(stream.isEnded()).toBe(false);
     expect(fixture.server.stats().connections).toBe(1);
+    // Logged once per interval (rate-limited), without the payload (it could hold message text).
+    const warnings = logLines.filter((line) => line.includes('dropped malformed event payload'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0]!)).toMatchObject({ channel, droppedSinceLastReport: 1 });
+    expect(warnings[0]).not.toContain('not json');
   } finally {
     stream.close();
   }

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import {
+  sessionToken,
+  startStreamFixture,
+  streamTestConfig,
+  TEST_JWT_SECRET,
+  uniqueUserId,
+} from '../../../test/support/stream-fixture';
+import { openRawStream } from '../../../test/support/stream-raw-client';
+
+// Graceful shutdown: open streams are told to reconnect (spread out, with jittered
+// retry hints) and ended; no new stream is accepted; the process exits in time.
+test('When the service stops, then each open stream gets a `reconnect` frame with a jittered retry and ends, and new streams are refused', async () => {
+  const fixture = await startStreamFixture({ STREAM_SHUTDOWN_SPREAD_MS: '600', STREAM_RETRY_MS: '1000' });
+  const userId = uniqueUserId();
+  const streams = await Promise.all(
+    Array.from({ length: 6 }, () => openRawStream(fixture.url, { token: sessionToken(userId) })),
+  );
+  const cursor = await fixture.publisher.publishMessage(userId, 'before the stop');
+  await Promise.all(streams.map((stream) => stream.waitForEvents(1)));
+
+  const stopping = fixture.stop();
+  const refused = await openRawStream(fixture.url, { token: sessionToken(userId) }).then(
+    (stream) => stream.status,
+    (error: NodeJS.ErrnoException) => error.code,
+  );
+  expect([503, 'ECONNREFUSED']).toContain(refused);
+
+  await Promise.all(streams.map((stream) => stream.ended));
+  await stopping;
+  const retries = new Set<number>();
+  for (const stream of streams) {
+    expect(stream.events().map((e) => [e.event, e.id ?? ''])).toEqual([
+      ['message', cursor],
+      ['reconnect', ''],
+    ]);
+    const goodbye = stream.frames.at(-1)!;
+    expect(goodbye.data).toBe('{}');
+    expect(goodbye.retry).toBeGreaterThanOrEqual(1000);
+    expect(goodbye.retry).toBeLessThan(2000);
+    retries.add(goodbye.retry!);
+    expect(stream.text()).toMatch(/\n\nretry: \d+\nevent: reconnect\ndata: \{\}\n\n$/);
+  }
+  expect(retries.size).toBeGreaterThan(1);
+  expect(fixture.server.stats()).toMatchObject({ connections: 0, users: 0, subscriberListeners: 0 });
+});
+
+test('When the process gets SIGTERM, then open streams get `reconnect` and it exits with code 0 within 10 s', async () => {
+  const config = streamTestConfig();
+  const root = path.resolve(__dirname, '../../..');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/stream/src/main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      STREAM_PORT: '0',
+      REDIS_URL: config.redisUrl,
+      JWT_SECRET: TEST_JWT_SECRET,
+      STREAM_SHUTDOWN_SPREAD_MS: '1000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+        const match = /"url":"(http:[^"]+)"/.exec(line);
+        if (match) resolve(match[1]!);
+      });
+      child.on('exit', () => reject(new Error('the stream service exited before listening')));
+    });
+    const stream = await openRawStream(url, { token: sessionToken(uniqueUserId()) });
+    expect(stream.status).toBe(200);
+
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    await stream.ended;
+    expect(stream.events().map((e) => e.event)).toEqual(['reconnect']);
+    expect(await exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+  } finally {
+    child.kill('SIGKILL');
+  }
+}, 30_000);
