@@ -36,7 +36,7 @@ test('When the subscriber connection is killed while events are published, then 
   const admin = redis.client();
   const published: Record<string, string[]> = { [users[0]!]: [], [users[1]!]: [] };
 
-  const subscriberIsBack = async () => String(await admin.client('LIST', 'TYPE', 'pubsub')).includes('cmd=subscribe');
+  const subscriberIsBack = async () => String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub')).includes('cmd=subscribe');
 
   let kills = 0;
   for (let i = 0; i < 300; i += 1) {
@@ -45,7 +45,7 @@ test('When the subscriber connection is killed while events are published, then 
     // Kill the subscriber twice; the second time only once it has come back (publishing all along).
     if ((i >= 60 && kills === 0) || (i >= 180 && kills === 1 && (await subscriberIsBack()))) {
       // Only the subscriber's connection is of type pubsub: the publisher and the history reader stay up.
-      kills += Number(await admin.client('KILL', 'TYPE', 'pubsub'));
+      kills += Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub'));
     }
     if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
   }
