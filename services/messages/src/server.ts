@@ -37,8 +37,10 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
     redis = createRedisClient(config.redisUrl, logger);
     await Promise.all([connectDatabase(db, config.databaseUrl), connectRedis(redis, config.redisUrl)]);
   } catch (error) {
-    await Promise.allSettled([db?.$disconnect(), redis?.quit()]);
+    // disconnect(), not quit(): there is no connection to close politely, and it
+    // stops ioredis from reconnecting.
     redis?.disconnect();
+    await db?.$disconnect().catch(() => {});
     throw error;
   }
 
@@ -76,7 +78,8 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
         // Bounded: a publish stuck on a dead Redis must not hold shutdown.
         await Promise.race([notifier.drain(), new Promise((r) => setTimeout(r, 2000).unref())]);
         await Promise.allSettled([openDb.$disconnect(), openRedis.quit()]);
-        openRedis.disconnect();
+        // quit() fails while Redis is down; then stop reconnecting.
+        if (openRedis.status !== 'end') openRedis.disconnect();
         logger.info('messages service stopped');
       })();
       return stopping;

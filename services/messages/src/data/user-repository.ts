@@ -46,13 +46,13 @@ export function createUserRepository(db: Database) {
     return existing;
   }
 
-  /** Usernames starting with `prefix` (case-insensitive), except the caller's, sorted. */
+  /** Usernames starting with `prefix` (case-insensitive), except the caller's, sorted case-insensitively (byte order of the lowercased name, the same on every server locale). */
   async function searchUsernames(prefix: string, excludeUserId: string, limit: number): Promise<string[]> {
     const pattern = `${escapeLike(prefix.toLowerCase())}%`;
     const rows = await db.$queryRaw<{ username: string }[]>`
       SELECT username FROM users
       WHERE username_key LIKE ${pattern} ESCAPE '\\' AND id <> ${BigInt(excludeUserId)}
-      ORDER BY username_key
+      ORDER BY username_key COLLATE "C"
       LIMIT ${limit}`;
     return rows.map((row) => row.username);
   }

@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../../libs/config/config';
+import { messagesTestConfig, startMessagesApp } from '../../../test/support/messages-app';
+import { createApiClient } from '../../../test/support/messages-client';
+import { freePort } from '../../../test/support/private-redis';
+import { start } from '../src/server';
+
+const root = path.resolve(__dirname, '../../..');
+const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-chars' };
+
+/** Runs services/messages/src/main.ts as `npm run start:messages` does. */
+function runMain(env: Record<string, string>) {
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['services/messages/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe('development login switch', () => {
+  test('When NODE_ENV=production, then POST /api/login is 404', async () => {
+    const app = await startMessagesApp(PRODUCTION);
+    try {
+      const response = await createApiClient(app.url).post('/api/login', { json: { username: 'someone' } });
+      expect(response.status).toBe(404);
+      expect(response.body.error.code).toBe('not_found');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test('When NODE_ENV=production and DEV_LOGIN=true, then the development login works', async () => {
+    const app = await startMessagesApp({ ...PRODUCTION, DEV_LOGIN: 'true' });
+    try {
+      const response = await createApiClient(app.url).post('/api/login', { json: { username: `prod_${Date.now()}` } });
+      expect(response.status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('configuration', () => {
+  test.each(['abc', '70000', '-1', '3.5'])('When MESSAGES_PORT=%s, then loading the config fails naming MESSAGES_PORT', (value) => {
+    expect(() => loadConfig({ MESSAGES_PORT: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ MESSAGES_PORT: value })).toThrow(/MESSAGES_PORT/);
+  });
+
+  test('When NODE_ENV=production without JWT_SECRET or with a short one, then loading the config fails naming JWT_SECRET', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    expect(loadConfig(PRODUCTION).auth).toMatchObject({ usingDevelopmentSecret: false, devLogin: false });
+  });
+
+  test('When the service is started with a bad MESSAGES_PORT, then it exits 1 with a message naming it', async () => {
+    const run = runMain({ MESSAGES_PORT: 'not-a-port' });
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr).toMatch(/Invalid configuration:[\s\S]*MESSAGES_PORT/);
+  });
+
+  test('When the service is started in production without JWT_SECRET, then it refuses to start', async () => {
+    const run = runMain({ NODE_ENV: 'production', JWT_SECRET: '' });
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr).toMatch(/JWT_SECRET/);
+  });
+
+  test('When the service runs and gets SIGTERM, then it prints its URL, warns about the development secret and exits 0', async () => {
+    const run = runMain({ MESSAGES_PORT: '0', JWT_SECRET: '', NODE_ENV: 'development' });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL printed: ${JSON.stringify(run.output())}`)), 20_000);
+      run.child.stdout.on('data', () => {
+        const match = /listening on (http:\/\/\S+)/.exec(run.output().stdout);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    expect((await createApiClient(url).get('/healthz')).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.output().stdout).toMatch(/DEVELOPMENT secret/);
+  });
+});
+
+describe('unreachable dependencies', () => {
+  test('When Redis cannot be reached, then start fails at once naming the URL and how to start it', async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    await expect(start(messagesTestConfig({ REDIS_URL: url }))).rejects.toThrow(
+      new RegExp(`Cannot reach Redis at ${url}.*docker compose up -d postgres redis`),
+    );
+  });
+
+  test('When PostgreSQL cannot be reached, then start fails at once naming the URL and how to start it', async () => {
+    const url = `postgresql://postgres@127.0.0.1:${await freePort()}/messenger`;
+    await expect(start(messagesTestConfig({ DATABASE_URL: url }))).rejects.toThrow(
+      /Cannot reach PostgreSQL at postgresql:\/\/postgres@127\.0\.0\.1:\d+\/messenger[\s\S]*docker compose up -d postgres redis/,
+    );
+  });
+});
