@@ -1,0 +1,65 @@
+import { createConversationStore } from '../src/client/conversation-store';
+import type { Conversation, Message } from '../src/client/types';
+
+const bob = { id: '2', username: 'bob', avatarUrl: null };
+const carol = { id: '3', username: 'carol', avatarUrl: null };
+
+function message(id: string, conversationId: string, createdAt: string, mine = false): Message {
+  return { id, conversationId, createdAt, mine, content: `message ${id}` };
+}
+
+function conversation(id: string, lastMessage: Message | null, hasUnreadMessages = false, other = bob): Conversation {
+  return { id, otherParticipant: other, lastMessage, hasUnreadMessages };
+}
+
+// The page's conversation list merges REST answers and live events in whatever order they arrive.
+describe('The conversation store', () => {
+  test('When a live message arrives for a known conversation, then it moves to the top and is unread unless open or mine', () => {
+    const store = createConversationStore();
+    store.addPage(
+      [conversation('10', message('1', '10', '2026-01-01T10:00:00.000Z')), conversation('11', message('2', '11', '2026-01-01T09:00:00.000Z'))],
+      25,
+      true,
+    );
+    expect(store.list().map((c) => c.id)).toEqual(['10', '11']);
+
+    expect(store.applyMessage(message('3', '11', '2026-01-01T11:00:00.000Z'), false)).toBe(true);
+    expect(store.list().map((c) => c.id)).toEqual(['11', '10']);
+    expect(store.unreadCount()).toBe(1);
+
+    store.applyMessage(message('4', '10', '2026-01-01T12:00:00.000Z'), true);
+    store.applyMessage(message('5', '11', '2026-01-01T12:00:01.000Z', true), false);
+    expect(store.unreadCount()).toBe(0);
+  });
+
+  test('When a REST answer is older than a live event already applied, then the newer last message wins', () => {
+    const store = createConversationStore();
+    store.upsert(conversation('10', message('1', '10', '2026-01-01T10:00:00.000Z')));
+    store.applyMessage(message('2', '10', '2026-01-01T10:00:05.000Z'), false);
+    store.addPage([conversation('10', message('1', '10', '2026-01-01T10:00:00.000Z'), false)], 25, true);
+    expect(store.get('10')?.lastMessage?.id).toBe('2');
+    expect(store.get('10')?.hasUnreadMessages).toBe(true);
+  });
+
+  test('When the same event is applied twice, then nothing changes the second time', () => {
+    const store = createConversationStore();
+    store.upsert(conversation('10', null, false, carol));
+    const event = message('7', '10', '2026-01-01T10:00:00.000Z');
+    store.applyMessage(event, false);
+    store.markRead('10');
+    store.applyMessage(event, false);
+    expect(store.unreadCount()).toBe(0);
+  });
+
+  test('When a message arrives for an unknown conversation, then the store says so (the app fetches it once)', () => {
+    const store = createConversationStore();
+    expect(store.applyMessage(message('1', '99', '2026-01-01T10:00:00.000Z'), false)).toBe(false);
+  });
+
+  test('When read receipts arrive out of order, then the latest one is kept', () => {
+    const store = createConversationStore();
+    store.applyRead({ conversationId: '10', userId: '2', readAt: '2026-01-01T10:00:05.000Z' });
+    store.applyRead({ conversationId: '10', userId: '2', readAt: '2026-01-01T10:00:01.000Z' });
+    expect(store.seenAt('10')).toBe('2026-01-01T10:00:05.000Z');
+  });
+});

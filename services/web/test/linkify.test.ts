@@ -1,0 +1,45 @@
+import { splitLinks } from '../src/client/linkify';
+import { formatRelative } from '../src/client/relative-time';
+import { compareIds } from '../src/client/types';
+
+describe('Linkifying message text', () => {
+  test('When a message contains http and https URLs, then they become links and the rest stays text', () => {
+    expect(splitLinks('see https://example.com/a?b=1, or http://x.org.')).toEqual([
+      { kind: 'text', text: 'see ' },
+      { kind: 'link', text: 'https://example.com/a?b=1', href: 'https://example.com/a?b=1' },
+      { kind: 'text', text: ', or ' },
+      { kind: 'link', text: 'http://x.org', href: 'http://x.org/' },
+      { kind: 'text', text: '.' },
+    ]);
+  });
+
+  test('When a message contains javascript:, data: or markup, then it all stays plain text', () => {
+    for (const text of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', '<a href="ftp://x.org">x</a>']) {
+      expect(splitLinks(text)).toEqual([{ kind: 'text', text }]);
+    }
+  });
+
+  test('When a URL is followed by markup characters, then the link stops before them', () => {
+    const parts = splitLinks('<img src="https://x.org/a.png" onerror=alert(1)>');
+    const links = parts.filter((part) => part.kind === 'link');
+    expect(links).toEqual([{ kind: 'link', text: 'https://x.org/a.png', href: 'https://x.org/a.png' }]);
+    expect(parts.map((part) => part.text).join('')).toBe('<img src="https://x.org/a.png" onerror=alert(1)>');
+  });
+});
+
+describe('Relative times and ids', () => {
+  test('When a time is recent or old, then it reads now, minutes, hours or days', () => {
+    const now = Date.parse('2026-01-10T12:00:00Z');
+    expect(formatRelative('2026-01-10T11:59:50Z', now)).toBe('now');
+    expect(formatRelative('2026-01-10T11:55:00Z', now)).toBe('5m');
+    expect(formatRelative('2026-01-10T09:00:00Z', now)).toBe('3h');
+    expect(formatRelative('2026-01-08T12:00:00Z', now)).toBe('2d');
+    expect(formatRelative('not a date', now)).toBe('');
+  });
+
+  test('When ids of different lengths are compared, then they compare as numbers', () => {
+    expect(compareIds('9', '10')).toBeLessThan(0);
+    expect(compareIds('100', '99')).toBeGreaterThan(0);
+    expect(compareIds('42', '42')).toBe(0);
+  });
+});
