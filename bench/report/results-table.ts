@@ -31,7 +31,7 @@ export function renderReport(report: {
       );
       out.push(
         table(
-          ['rate/s', 'published/s', 'delivered/expected', 'missing', 'dup', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'cpu %', 'redis %', 'RSS MB', 'KB/conn'],
+          ['rate/s', 'published/s', 'delivered/expected', 'missing', 'dup', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'cpu %', 'redis %', 'clients %', 'pub %', 'RSS MB', 'KB/conn'],
           r.steps.map((s) => [
             n(s.targetPerSecond),
             n(s.publishedPerSecond),
@@ -44,6 +44,8 @@ export function renderReport(report: {
             s.latency.maxMs,
             s.serverCpuPercent,
             s.redisCpuPercent,
+            s.clientsCpuPercent,
+            s.publisherCpuPercent,
             s.serverRssMb,
             s.rssPerConnectionKb,
           ]),

@@ -134,6 +134,7 @@ export async function runEndToEnd(
   const messagesPort = await freePort();
   const messages = spawnTsNode(MESSAGES_ENTRY, [], {
     name: 'messages service',
+    nodeFlags: env.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${env.cpuProfileDir}`, '--cpu-prof-name=messages-e2e.cpuprofile'] : [],
     showOutput: true,
     env: {
       NODE_ENV: 'production',
@@ -148,7 +149,7 @@ export async function runEndToEnd(
     },
   });
   const messagesUrl = `http://127.0.0.1:${messagesPort}`;
-  const stream = await SYSTEMS.product.start({ ...env, cpuProfileDir: undefined });
+  const stream = await SYSTEMS.product.start(env);
   const poster = spawnTsNode('bench/workers/post-load-worker.ts', [], { name: 'post load', ipc: true });
   try {
     await waitForHealthy(`${messagesUrl}/healthz`, 60_000, () => messages.exitCode === null);

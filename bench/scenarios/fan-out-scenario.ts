@@ -29,6 +29,9 @@ export interface FanOutStep {
   latency: LatencySummary;
   serverCpuPercent: number;
   redisCpuPercent: number;
+  /** The load generators' CPU: all client workers together, and the publisher (100% = one core). */
+  clientsCpuPercent: number;
+  publisherCpuPercent: number;
   serverRssMb: number;
   rssPerConnectionKb: number;
   complete: boolean;
@@ -92,7 +95,7 @@ export async function runFanOut(
       steps.push(step);
       log(
         `  ${system.id} @ ${rate}/s: delivered ${step.delivered}/${step.expected}` +
-          ` p50 ${step.latency.p50Ms} p99 ${step.latency.p99Ms} max ${step.latency.maxMs} ms, cpu ${step.serverCpuPercent}%`,
+          ` p50 ${step.latency.p50Ms} p99 ${step.latency.p99Ms} max ${step.latency.maxMs} ms; cpu % server ${step.serverCpuPercent}, redis ${step.redisCpuPercent}, clients ${step.clientsCpuPercent}, publisher ${step.publisherCpuPercent}`,
       );
       if (!step.complete) {
         stoppedBecause = `delivery fell behind at ${rate}/s (${step.missing} missing, ${step.duplicates} duplicates, ${step.disconnects} disconnects)`;
@@ -126,9 +129,13 @@ export async function runFanOut(
       const peak = trackPeakRss(server.pid);
       const serverFrom = cpuMark(server.pid);
       const redisFrom = cpuMark(deps.redisPid);
+      const clientsFrom = pool.pids.map(cpuMark);
+      const publisherFrom = cpuMark(publisher.pid);
       const published = await publisher.run(stepId, rate, durationMs);
       const serverTo = cpuMark(server.pid);
       const redisTo = cpuMark(deps.redisPid);
+      const clientsTo = pool.pids.map(cpuMark);
+      const publisherTo = cpuMark(publisher.pid);
       const drainStarted = performance.now();
       while (performance.now() - drainStarted < settings.drainMs) {
         if ((await pool.received()) >= published.expectedDeliveries) break;
@@ -164,6 +171,8 @@ export async function runFanOut(
         latency,
         serverCpuPercent: Math.round(cpuPercent(serverFrom, serverTo)),
         redisCpuPercent: Math.round(cpuPercent(redisFrom, redisTo)),
+        clientsCpuPercent: Math.round(clientsFrom.reduce((sum, from, i) => sum + cpuPercent(from, clientsTo[i]!), 0)),
+        publisherCpuPercent: Math.round(cpuPercent(publisherFrom, publisherTo)),
         serverRssMb: mb(peakRss),
         rssPerConnectionKb: kb((peakRss - rssIdle) / Math.max(1, connect.opened)),
         complete,
