@@ -5,7 +5,7 @@ import { errorMiddleware } from '../../../libs/http/error-middleware';
 import { jsonBody } from '../../../libs/http/json-body';
 import { requestLogger } from '../../../libs/http/request-logger';
 import type { Logger } from '../../../libs/logger/logger';
-import { requireUser } from './auth/require-user';
+import { requireSession, requireUser } from './auth/require-user';
 import { createConversationRepository } from './data/conversation-repository';
 import { createMessageRepository } from './data/message-repository';
 import { createUserRepository } from './data/user-repository';
@@ -36,6 +36,7 @@ export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin 
   const conversations = createConversationService(createConversationRepository(db), users);
   const messages = createMessageService(createMessageRepository(db), notifier);
   const authenticated = requireUser(auth);
+  const participant = requireSession(auth);
 
   const app = new Koa();
   // Everything is JSON from here on; a stack trace or HTML error page never leaves.
@@ -47,8 +48,8 @@ export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin 
     healthRoutes(checkHealth),
     authRoutes(auth, authenticated, { devLogin }),
     userRoutes(users, authenticated),
-    conversationRoutes(conversations, authenticated),
-    messageRoutes(messages, authenticated),
+    conversationRoutes(conversations, authenticated, participant),
+    messageRoutes(messages, participant),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());

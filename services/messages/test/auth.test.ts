@@ -149,3 +149,26 @@ describe('bad tokens', () => {
     expect(response.status).toBe(401);
   });
 });
+
+describe('a deleted user on conversation routes', () => {
+  test('When the token’s user was deleted, then sending, reading and getting the conversation are 401, not 404', async () => {
+    const [doomed, other] = await Promise.all([loginUser(api), loginUser(api)]);
+    const started = await api.post('/api/conversations', { token: doomed.token, json: { username: other.username } });
+    const id = started.body.id;
+    expect((await api.get(`/api/conversations/${id}`, { token: doomed.token })).status).toBe(200);
+    await db.user.delete({ where: { id: BigInt(doomed.id) } });
+    const responses = await Promise.all([
+      api.post(`/api/conversations/${id}/messages`, { token: doomed.token, json: { content: 'ghost' } }),
+      api.post(`/api/conversations/${id}/messages`, { token: doomed.token, json: { content: '' } }),
+      api.get(`/api/conversations/${id}/messages`, { token: doomed.token }),
+      api.post(`/api/conversations/${id}/read_messages`, { token: doomed.token }),
+      api.get(`/api/conversations/${id}`, { token: doomed.token }),
+      api.get(`/api/conversations/${id}/other_participant`, { token: doomed.token }),
+      api.get('/api/conversations/abc', { token: doomed.token }),
+      api.get('/api/conversations', { token: doomed.token }),
+      api.post('/api/conversations', { token: doomed.token, json: { username: other.username } }),
+      api.get(`/api/usernames?search=a`, { token: doomed.token }),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(401));
+  });
+});

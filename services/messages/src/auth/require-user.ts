@@ -1,23 +1,47 @@
-import type { Middleware, ParameterizedContext } from 'koa';
+import type { Middleware } from 'koa';
 import { tokenFromRequest } from '../../../../libs/auth/bearer-token';
+import { AppError } from '../../../../libs/http/app-error';
 import type { UserRecord } from '../data/records';
-import type { AuthService } from '../domain/auth-service';
+import { userGone, type AuthService } from '../domain/auth-service';
 
 export interface UserState {
+  userId: string;
+  /** Set by requireUser only. */
   user: UserRecord;
 }
 
-/**
- * `Authorization: Bearer <session token>` of an existing user, or 401. No `?token=`
- * here: query tokens are for the stream service's EventSource only.
- */
+// `Authorization: Bearer <session token>` only. No `?token=` here: query tokens are
+// for the stream service's EventSource, and stream tokens are refused (auth-service.ts).
+const bearer = (authorization: string) => tokenFromRequest(authorization || undefined);
+
+/** A valid session token of an existing user, looked up first; or 401. */
 export function requireUser(auth: AuthService): Middleware<UserState> {
   return async (ctx, next) => {
-    ctx.state.user = await auth.authenticate(tokenFromRequest(ctx.get('authorization') || undefined));
+    const user = await auth.authenticate(bearer(ctx.get('authorization')));
+    ctx.state.userId = user.id;
+    ctx.state.user = user;
     await next();
   };
 }
 
-export function currentUser(ctx: ParameterizedContext<UserState>): UserRecord {
-  return ctx.state.user;
+/**
+ * A valid session token, for routes scoped to a conversation the caller takes part in.
+ * Their queries only succeed through the caller's participant row, which is deleted
+ * with the user, so success proves the user exists: the user is looked up only when
+ * the route fails with a client error, which becomes 401 when the user is gone (as
+ * with requireUser). This saves a query on the hottest route, sending a message.
+ */
+export function requireSession(auth: AuthService): Middleware<UserState> {
+  return async (ctx, next) => {
+    ctx.state.userId = auth.verifySession(bearer(ctx.get('authorization')));
+    try {
+      await next();
+    } catch (error) {
+      const clientError = error instanceof AppError && error.status >= 400 && error.status < 500 && error.status !== 401;
+      if (clientError && !(await auth.userExists(ctx.state.userId))) {
+        throw userGone();
+      }
+      throw error;
+    }
+  };
 }

@@ -7,6 +7,8 @@ export interface LoginResult extends SignedToken {
   user: UserRecord;
 }
 
+export const userGone = () => unauthorized('The token belongs to no user', 'token_invalid');
+
 export function createAuthService(users: UserRepository, tokens: TokenService) {
   /** Development login: as the user with this name in any case, created when missing. */
   async function login(username: string): Promise<LoginResult> {
@@ -19,23 +21,30 @@ export function createAuthService(users: UserRepository, tokens: TokenService) {
    * refuses them; a token of a deleted user is refused too.
    */
   async function authenticate(token: string | undefined): Promise<UserRecord> {
-    let userId: string;
+    const user = await users.findById(verifySession(token));
+    if (!user) throw userGone();
+    return user;
+  }
+
+  /** The user id of a valid session token, without looking the user up (see requireSession). */
+  function verifySession(token: string | undefined): string {
     try {
-      userId = tokens.verify(token, ['session']).userId;
+      return tokens.verify(token, ['session']).userId;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw unauthorized(error.message, `token_${error.reason}`);
       throw error;
     }
-    const user = await users.findById(userId);
-    if (!user) throw unauthorized('The token belongs to no user', 'token_invalid');
-    return user;
+  }
+
+  async function userExists(userId: string): Promise<boolean> {
+    return (await users.findById(userId)) !== undefined;
   }
 
   const refresh = (userId: string): SignedToken => tokens.sign(userId, 'session');
   /** A short-lived token for the stream service's EventSource URL (issue 4). */
   const streamToken = (userId: string): SignedToken => tokens.sign(userId, 'stream');
 
-  return { login, authenticate, refresh, streamToken };
+  return { login, authenticate, verifySession, userExists, refresh, streamToken };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

@@ -10,7 +10,11 @@ import { beforeIdSchema, limitSchema, parseInput, usernameSchema } from '../doma
 const startBody = z.object({ username: usernameSchema });
 const listQuery = z.object({ before: beforeIdSchema, limit: limitSchema(25, 50) });
 
-export function conversationRoutes(conversations: ConversationService, requireUser: Middleware<UserState>) {
+export function conversationRoutes(
+  conversations: ConversationService,
+  requireUser: Middleware<UserState>,
+  requireSession: Middleware<UserState>,
+) {
   const router = new Router<UserState>();
 
   router.post('/api/conversations', requireUser, async (ctx) => {
@@ -26,13 +30,13 @@ export function conversationRoutes(conversations: ConversationService, requireUs
     ctx.body = page.map((c) => presentConversation(c, ctx.state.user.id));
   });
 
-  router.get('/api/conversations/:id', requireUser, async (ctx) => {
-    const conversation = await conversations.get(pathId(ctx.params.id), ctx.state.user.id);
-    ctx.body = presentConversation(conversation, ctx.state.user.id);
+  router.get('/api/conversations/:id', requireSession, async (ctx) => {
+    const conversation = await conversations.get(pathId(ctx.params.id), ctx.state.userId);
+    ctx.body = presentConversation(conversation, ctx.state.userId);
   });
 
-  router.get('/api/conversations/:id/other_participant', requireUser, async (ctx) => {
-    const conversation = await conversations.get(pathId(ctx.params.id), ctx.state.user.id);
+  router.get('/api/conversations/:id/other_participant', requireSession, async (ctx) => {
+    const conversation = await conversations.get(pathId(ctx.params.id), ctx.state.userId);
     ctx.body = presentUser(conversation.otherParticipant);
   });
 

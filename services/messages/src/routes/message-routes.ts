@@ -12,26 +12,26 @@ import { beforeIdSchema, limitSchema, parseInput } from '../domain/validation';
 const sendBody = z.object({ content: z.string({ error: 'is required' }).max(16_384, 'is far too long') });
 const listQuery = z.object({ before: beforeIdSchema, limit: limitSchema(25, 100) });
 
-export function messageRoutes(messages: MessageService, requireUser: Middleware<UserState>) {
+export function messageRoutes(messages: MessageService, requireSession: Middleware<UserState>) {
   const router = new Router<UserState>();
 
-  router.post('/api/conversations/:id/messages', requireUser, async (ctx) => {
+  router.post('/api/conversations/:id/messages', requireSession, async (ctx) => {
     const conversationId = pathId(ctx.params.id);
     const { content } = parseInput(sendBody, ctx.request.body);
-    const message = await messages.send(conversationId, ctx.state.user.id, content);
+    const message = await messages.send(conversationId, ctx.state.userId, content);
     ctx.status = 201;
-    ctx.body = presentMessage(message, ctx.state.user.id);
+    ctx.body = presentMessage(message, ctx.state.userId);
   });
 
-  router.get('/api/conversations/:id/messages', requireUser, async (ctx) => {
+  router.get('/api/conversations/:id/messages', requireSession, async (ctx) => {
     const conversationId = pathId(ctx.params.id);
     const { before, limit } = parseInput(listQuery, ctx.query);
-    const page = await messages.list(conversationId, ctx.state.user.id, limit, before);
-    ctx.body = page.map((m) => presentMessage(m, ctx.state.user.id));
+    const page = await messages.list(conversationId, ctx.state.userId, limit, before);
+    ctx.body = page.map((m) => presentMessage(m, ctx.state.userId));
   });
 
-  router.post('/api/conversations/:id/read_messages', requireUser, async (ctx) => {
-    await messages.markRead(pathId(ctx.params.id), ctx.state.user.id);
+  router.post('/api/conversations/:id/read_messages', requireSession, async (ctx) => {
+    await messages.markRead(pathId(ctx.params.id), ctx.state.userId);
     ctx.status = 204;
   });
 
