@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { TokenService } from '../../../libs/auth/token-service';
 import type { Database } from '../../../libs/db/prisma-client-factory';
+import { AppError } from '../../../libs/http/app-error';
 import { errorMiddleware } from '../../../libs/http/error-middleware';
 import { jsonBody } from '../../../libs/http/json-body';
 import { requestLogger } from '../../../libs/http/request-logger';
@@ -52,7 +53,11 @@ export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin 
     messageRoutes(messages, participant),
   ]) {
     app.use(router.routes());
-    app.use(router.allowedMethods());
+    // Thrown, so the error middleware answers 405/501 in the API's JSON error shape.
+    app.use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented }));
   }
   return app;
 }
+
+const methodNotAllowed = () => new AppError(405, 'method_not_allowed', 'Method not allowed on this route');
+const notImplemented = () => new AppError(501, 'not_implemented', 'Method not implemented');

@@ -68,9 +68,10 @@ describe('routes and ids', () => {
     expect(response.body).toEqual(errorBody('not_found'));
   });
 
-  test('When a method is not allowed on a route, then 405', async () => {
+  test('When a method is not allowed on a route, then 405 with a JSON error', async () => {
     const response = await api.request('DELETE', '/api/auth_user', { token: user.token });
     expect(response.status).toBe(405);
+    expect(response.body).toEqual(errorBody('method_not_allowed'));
   });
 
   const badIds = ['abc', '0', '-1', '01', '1.5', '1e3', '99999999999999999999', '9223372036854775808', '%20'];
