@@ -49,7 +49,8 @@ export interface Product {
   stop(): Promise<void>;
 }
 
-export async function startProduct(staticDir: string): Promise<Product> {
+/** `env` overrides settings, e.g. REDIS_URL for a private Redis or a short STREAM_TOKEN_TTL_SECONDS. */
+export async function startProduct(staticDir: string, env: Record<string, string> = {}): Promise<Product> {
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'test',
@@ -59,6 +60,7 @@ export async function startProduct(staticDir: string): Promise<Product> {
     STREAM_PORT: '0',
     WEB_PORT: '0',
     STREAM_SHUTDOWN_SPREAD_MS: '0',
+    ...env,
   });
   const messages = await startMessages(config);
   let stream: { url: string; stop(): Promise<void> } | undefined = await startStream(config);

@@ -1,0 +1,99 @@
+import type { Browser, Request } from 'playwright-core';
+import { startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis';
+import {
+  buildFrontend,
+  launchChromium,
+  logIn,
+  startProduct,
+  uniqueUsername,
+  waitForConnection,
+  type Product,
+  type UserPage,
+} from './support/product';
+
+jest.setTimeout(60_000);
+
+// A Redis of this file's own (it is restarted empty below), and stream tokens that
+// expire every 2 seconds, so the page goes through `reauth` again and again.
+let redis: PrivateRedis;
+let frontend: Awaited<ReturnType<typeof buildFrontend>>;
+let product: Product;
+let browser: Browser;
+let alice: UserPage;
+let bob: UserPage;
+const bobStreamRequests: string[] = [];
+
+beforeAll(async () => {
+  redis = await startPrivateRedis();
+  frontend = await buildFrontend();
+  product = await startProduct(frontend.dir, { REDIS_URL: redis.url, STREAM_TOKEN_TTL_SECONDS: '2' });
+  browser = await launchChromium();
+  const bobName = uniqueUsername('bob');
+  [alice, bob] = await Promise.all([logIn(browser, product.url, uniqueUsername('alice')), logIn(browser, product.url, bobName)]);
+  bob.page.on('request', (request: Request) => {
+    if (new URL(request.url()).pathname === '/api/messages') bobStreamRequests.push(request.url());
+  });
+
+  await alice.page.getByLabel('Start conversation').fill(bobName);
+  await alice.page.getByRole('button', { name: 'Start' }).click();
+  await alice.page.waitForURL(/\/conversations\/\d+$/);
+  await send(alice, 'First');
+  await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('link').first().click();
+  await bob.page.getByRole('list', { name: 'Messages' }).getByText('First').waitFor();
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await product?.stop();
+  await frontend?.remove();
+  await redis?.stop();
+});
+
+async function send({ page }: UserPage, text: string) {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('list', { name: 'Messages' }).getByText(text, { exact: true }).waitFor();
+}
+
+async function bobSees(text: string) {
+  const messages = bob.page.getByRole('list', { name: 'Messages' });
+  await messages.getByText(text, { exact: true }).waitFor({ timeout: 20_000 });
+  return messages;
+}
+
+test('When the stream token expires, then the page reopens the stream with a fresh token and ?lastEventId=, and misses nothing', async () => {
+  const opened = bobStreamRequests.length;
+  await bob.page.waitForRequest((request) => new URL(request.url()).pathname === '/api/messages' && bobStreamRequests.length > opened + 1);
+  const reopened = new URL(bobStreamRequests.at(-1)!);
+  expect(reopened.searchParams.get('lastEventId')).toMatch(/^\d+-\d+$/);
+  await waitForConnection(bob.page, 'connected');
+
+  await send(alice, 'Across a reauth');
+  const messages = await bobSees('Across a reauth');
+  await send(alice, 'Barrier one');
+  await bobSees('Barrier one');
+  expect(await messages.getByText('Across a reauth', { exact: true }).count()).toBe(1);
+});
+
+test('When Redis loses its data while a message is sent, then the page is told to resync, refetches, and shows the message once', async () => {
+  const refetch = bob.page.waitForRequest(
+    (request) => request.method() === 'GET' && /^\/api\/conversations\/\d+\/messages$/.test(new URL(request.url()).pathname),
+    { timeout: 30_000 },
+  );
+  await redis.kill();
+  try {
+    // Stored, but published nowhere (Redis is down): only a refetch can show it.
+    await send(alice, 'While Redis was down');
+  } finally {
+    await redis.restart();
+  }
+
+  // The stream service cannot prove what Bob missed (the event log is gone), so it sends `resync`.
+  await refetch;
+  const messages = await bobSees('While Redis was down');
+  await waitForConnection(bob.page, 'connected');
+  await send(alice, 'Barrier two');
+  await bobSees('Barrier two');
+  expect(await messages.getByText('While Redis was down', { exact: true }).count()).toBe(1);
+  expect(await messages.getByRole('listitem').count()).toBe(5);
+});
