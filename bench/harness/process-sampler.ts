@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -56,4 +57,42 @@ export function trackPeakRss(pid: number, everyMs = 250) {
       return peak;
     },
   };
+}
+
+/** Whole-machine CPU counters (/proc/stat), to show when the box itself is saturated. */
+export interface MachineMark {
+  busy: number;
+  total: number;
+}
+
+export function machineMark(): MachineMark {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  const total = values.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** Percent of all cores busy between two marks (100 = every core busy). */
+export function machinePercent(from: MachineMark, to: MachineMark): number {
+  const total = to.total - from.total;
+  return total > 0 ? Math.round(((to.busy - from.busy) / total) * 100) : 0;
+}
+
+/** CPU of every process of a user (e.g. all postgres backends), summed: % of one core. */
+export function userProcessesCpuMark(user: string): CpuMark {
+  let ticks = 0;
+  try {
+    const pids = execFileSync('pgrep', ['-u', user]).toString().trim().split('\n').filter(Boolean);
+    for (const pid of pids) {
+      try {
+        ticks += cpuMark(Number(pid)).ticks;
+      } catch {
+        // exited meanwhile
+      }
+    }
+  } catch {
+    // no such processes
+  }
+  return { ticks, at: performance.now() };
 }

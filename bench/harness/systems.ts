@@ -60,7 +60,7 @@ export const SYSTEMS: Record<SystemId, SystemUnderTest> = {
     needsToken: true,
     async start(env) {
       const port = await freePort();
-      const flags = env.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${env.cpuProfileDir}`] : [];
+      const flags = env.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(env.cpuProfileDir, 'stream')}`] : [];
       return startServer(
         PRODUCT_STREAM_ENTRY,
         'stream service',

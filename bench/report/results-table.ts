@@ -31,7 +31,7 @@ export function renderReport(report: {
       );
       out.push(
         table(
-          ['rate/s', 'published/s', 'delivered/expected', 'missing', 'dup', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'cpu %', 'redis %', 'clients %', 'pub %', 'RSS MB', 'KB/conn'],
+          ['rate/s', 'published/s', 'delivered/expected', 'missing', 'dup', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'cpu %', 'redis %', 'clients %', 'pub %', 'machine %', 'RSS MB', 'KB/conn'],
           r.steps.map((s) => [
             n(s.targetPerSecond),
             n(s.publishedPerSecond),
@@ -46,6 +46,7 @@ export function renderReport(report: {
             s.redisCpuPercent,
             s.clientsCpuPercent,
             s.publisherCpuPercent,
+            s.machineCpuPercent,
             s.serverRssMb,
             s.rssPerConnectionKb,
           ]),
@@ -70,7 +71,7 @@ export function renderReport(report: {
     out.push(`\n== End to end: POST → receiver's stream (${n(e.tabs)} tabs, ${n(e.conversations)} conversations) ==`);
     out.push(
       table(
-        ['POST/s', 'achieved', 'errors', 'delivered/expected', 'missing', 'dup', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'POST p50', 'POST p99', 'messages cpu %', 'stream cpu %'],
+        ['POST/s', 'achieved', 'errors', 'delivered/expected', 'missing', 'dup', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'POST p50', 'POST p99', 'messages cpu %', 'stream cpu %', 'postgres cpu %', 'machine %'],
         e.steps.map((s) => [
           n(s.targetPerSecond),
           n(s.postsPerSecond),
@@ -86,6 +87,8 @@ export function renderReport(report: {
           s.postLatency.p99Ms,
           s.messagesCpuPercent,
           s.streamCpuPercent,
+          s.postgresCpuPercent,
+          s.machineCpuPercent,
         ]),
       ),
     );

@@ -8,7 +8,7 @@ import type { ClientPool } from '../harness/client-pool';
 import { buildLayout } from '../harness/connection-layout';
 import { freePort, waitForHealthy } from '../harness/free-port';
 import { mergeEncoded, summarize, type LatencySummary } from '../harness/latency-histogram';
-import { cpuMark, cpuPercent } from '../harness/process-sampler';
+import { cpuMark, cpuPercent, machineMark, machinePercent, userProcessesCpuMark } from '../harness/process-sampler';
 import { PRODUCT_STREAM_ENTRY, SYSTEMS, type BenchEnvironment } from '../harness/systems';
 import { connectWorker, waitForWorker } from '../harness/worker-rpc';
 import { spawn } from 'node:child_process';
@@ -36,6 +36,10 @@ export interface EndToEndStep {
   postLatency: LatencySummary;
   messagesCpuPercent: number;
   streamCpuPercent: number;
+  /** Every postgres process on the machine (other people's tests included). */
+  postgresCpuPercent: number;
+  clientsCpuPercent: number;
+  machineCpuPercent: number;
   complete: boolean;
 }
 
@@ -134,7 +138,8 @@ export async function runEndToEnd(
   const messagesPort = await freePort();
   const messages = spawnTsNode(MESSAGES_ENTRY, [], {
     name: 'messages service',
-    nodeFlags: env.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${env.cpuProfileDir}`, '--cpu-prof-name=messages-e2e.cpuprofile'] : [],
+    // One profile per thread (tsx runs a loader thread too): the main thread's is the large one.
+    nodeFlags: env.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(env.cpuProfileDir, 'messages')}`] : [],
     showOutput: true,
     env: {
       NODE_ENV: 'production',
@@ -202,7 +207,8 @@ export async function runEndToEnd(
       steps.push(step);
       log(
         `  e2e @ ${rate} POST/s: ${step.posted} posted (${step.postErrors} errors), delivered ${step.delivered}/${step.expected},` +
-          ` receive p50 ${step.receiveLatency.p50Ms} p99 ${step.receiveLatency.p99Ms} ms, POST p99 ${step.postLatency.p99Ms} ms`,
+          ` receive p50 ${step.receiveLatency.p50Ms} p99 ${step.receiveLatency.p99Ms} ms, POST p99 ${step.postLatency.p99Ms} ms;` +
+          ` cpu % messages ${step.messagesCpuPercent}, stream ${step.streamCpuPercent}, postgres ${step.postgresCpuPercent}, machine ${step.machineCpuPercent}% busy`,
       );
       if (step.receiveLatency.p99Ms > settings.limitP99Ms) {
         limitPerSecond = rate;
@@ -223,6 +229,9 @@ export async function runEndToEnd(
       await pool.beginStep(stepId);
       const messagesFrom = cpuMark(messages.pid!);
       const streamFrom = cpuMark(stream.pid);
+      const postgresFrom = userProcessesCpuMark('postgres');
+      const clientsFrom = pool.pids.map(cpuMark);
+      const machineFrom = machineMark();
       const posted = await postLoad.call<{
         sent: number;
         ok: number;
@@ -234,6 +243,9 @@ export async function runEndToEnd(
       }>('run', { step: stepId, rate, durationMs }, durationMs + 120_000);
       const messagesTo = cpuMark(messages.pid!);
       const streamTo = cpuMark(stream.pid);
+      const postgresTo = userProcessesCpuMark('postgres');
+      const clientsTo = pool.pids.map(cpuMark);
+      const machineTo = machineMark();
       const expected = posted.expectedPerUser.reduce((sum, count, user) => sum + count * layout.tabsPerUser[user]!, 0);
       const drainStarted = performance.now();
       while (performance.now() - drainStarted < settings.drainMs) {
@@ -257,6 +269,9 @@ export async function runEndToEnd(
         postLatency: summarize(postHistogram),
         messagesCpuPercent: Math.round(cpuPercent(messagesFrom, messagesTo)),
         streamCpuPercent: Math.round(cpuPercent(streamFrom, streamTo)),
+        postgresCpuPercent: Math.round(cpuPercent(postgresFrom, postgresTo)),
+        clientsCpuPercent: Math.round(clientsFrom.reduce((sum, from, i) => sum + cpuPercent(from, clientsTo[i]!), 0)),
+        machineCpuPercent: machinePercent(machineFrom, machineTo),
         complete: deliveries.missing === 0 && deliveries.duplicates === 0 && deliveries.distinct === expected,
       };
       deliveries.histogram.destroy();

@@ -1,7 +1,7 @@
 import { SUSTAINED_P99_MS, type BenchOptions } from '../harness/bench-options';
 import type { ClientPool } from '../harness/client-pool';
 import { buildLayout } from '../harness/connection-layout';
-import { cpuMark, cpuPercent, rssBytes, trackPeakRss } from '../harness/process-sampler';
+import { cpuMark, cpuPercent, machineMark, machinePercent, rssBytes, trackPeakRss } from '../harness/process-sampler';
 import { summarize, type LatencySummary } from '../harness/latency-histogram';
 import type { PublisherHandle } from '../harness/publisher-handle';
 import type { BenchEnvironment, SystemUnderTest } from '../harness/systems';
@@ -32,6 +32,8 @@ export interface FanOutStep {
   /** The load generators' CPU: all client workers together, and the publisher (100% = one core). */
   clientsCpuPercent: number;
   publisherCpuPercent: number;
+  /** All cores of the machine, every process (other people's too): 100 = saturated. */
+  machineCpuPercent: number;
   serverRssMb: number;
   rssPerConnectionKb: number;
   complete: boolean;
@@ -95,7 +97,7 @@ export async function runFanOut(
       steps.push(step);
       log(
         `  ${system.id} @ ${rate}/s: delivered ${step.delivered}/${step.expected}` +
-          ` p50 ${step.latency.p50Ms} p99 ${step.latency.p99Ms} max ${step.latency.maxMs} ms; cpu % server ${step.serverCpuPercent}, redis ${step.redisCpuPercent}, clients ${step.clientsCpuPercent}, publisher ${step.publisherCpuPercent}`,
+          ` p50 ${step.latency.p50Ms} p99 ${step.latency.p99Ms} max ${step.latency.maxMs} ms; cpu % server ${step.serverCpuPercent}, redis ${step.redisCpuPercent}, clients ${step.clientsCpuPercent}, publisher ${step.publisherCpuPercent}; machine ${step.machineCpuPercent}% busy`,
       );
       if (!step.complete) {
         stoppedBecause = `delivery fell behind at ${rate}/s (${step.missing} missing, ${step.duplicates} duplicates, ${step.disconnects} disconnects)`;
@@ -131,11 +133,13 @@ export async function runFanOut(
       const redisFrom = cpuMark(deps.redisPid);
       const clientsFrom = pool.pids.map(cpuMark);
       const publisherFrom = cpuMark(publisher.pid);
+      const machineFrom = machineMark();
       const published = await publisher.run(stepId, rate, durationMs);
       const serverTo = cpuMark(server.pid);
       const redisTo = cpuMark(deps.redisPid);
       const clientsTo = pool.pids.map(cpuMark);
       const publisherTo = cpuMark(publisher.pid);
+      const machineTo = machineMark();
       const drainStarted = performance.now();
       while (performance.now() - drainStarted < settings.drainMs) {
         if ((await pool.received()) >= published.expectedDeliveries) break;
@@ -173,6 +177,7 @@ export async function runFanOut(
         redisCpuPercent: Math.round(cpuPercent(redisFrom, redisTo)),
         clientsCpuPercent: Math.round(clientsFrom.reduce((sum, from, i) => sum + cpuPercent(from, clientsTo[i]!), 0)),
         publisherCpuPercent: Math.round(cpuPercent(publisherFrom, publisherTo)),
+        machineCpuPercent: machinePercent(machineFrom, machineTo),
         serverRssMb: mb(peakRss),
         rssPerConnectionKb: kb((peakRss - rssIdle) / Math.max(1, connect.opened)),
         complete,
