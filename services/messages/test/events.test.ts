@@ -22,13 +22,14 @@ let app: MessagesApp;
 let api: ApiClient;
 let subscriber: Redis;
 let reader: Redis;
-const channels = createEventChannels('messenger');
+let channels: ReturnType<typeof createEventChannels>;
 const received = new Map<string, Envelope[]>();
 const arrivals = new EventEmitter();
 
 beforeAll(async () => {
   app = await startMessagesApp();
   api = createApiClient(app.url);
+  channels = createEventChannels(app.config.events.prefix);
   // The shared Redis: only this file's users' channels are subscribed, so other test
   // files publishing at the same time do not matter.
   subscriber = new Redis(app.config.redisUrl);
