@@ -11,6 +11,7 @@ import { startPublisher } from './harness/publisher-handle';
 import { productAvailable, SYSTEMS, type BenchEnvironment } from './harness/systems';
 import { checkTargets, compare } from './report/comparison';
 import { renderLatencyChart } from './report/latency-chart';
+import { updateReadmeFigures } from './report/readme-figures';
 import { renderReport } from './report/results-table';
 import { endToEndAvailable, runEndToEnd, type EndToEndResult } from './scenarios/end-to-end-scenario';
 import { runFanOut, type FanOutResult } from './scenarios/fan-out-scenario';
@@ -167,6 +168,9 @@ async function main() {
   if (fanOut.length) {
     const title = `Fan-out latency vs rate, ${options.fanOut.connections.toLocaleString('en')} connections, ${machine.nproc} cores (${results.mode} run ${results.startedAt.slice(0, 16)}Z)`;
     writeFileSync(path.join(RESULTS_DIR, `latency${suffix}.svg`), renderLatencyChart(fanOut, title));
+  }
+  if (!options.quick && options.systems.length === 3 && options.scenarios.length === 3) {
+    if (updateReadmeFigures(path.join(REPO_ROOT, 'bench', 'README.md'), results, report)) log('bench/README.md: latest figures updated');
   }
   log(`results: bench/results/${stamp}${suffix}.json, latest${suffix}.json, latency${suffix}.svg (${results.durationSeconds} s)`);
 }
