@@ -22,6 +22,20 @@ beforeAll(async () => {
   bob = await logIn(browser, product.url, bobName);
 }, 90_000);
 
+async function apiCall(method: string, path: string, token: string | undefined, body?: unknown) {
+  const response = await fetch(product.url + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function apiLogin(username: string): Promise<{ token: string }> {
+  return apiCall('POST', '/api/login', undefined, { username });
+}
+
 afterAll(async () => {
   await browser?.close();
   await product?.stop();
@@ -119,6 +133,54 @@ describe('Two users chatting in two browser windows', () => {
     const docs = path.resolve(__dirname, '../../../docs');
     await mkdir(docs, { recursive: true });
     await alice.page.screenshot({ path: path.join(docs, 'screenshot-conversation.png') });
+  });
+
+  test('When messages arrive for conversations not on screen, then the list reorders live and marks them unread, with no request per event', async () => {
+    await bob.page.getByRole('link', { name: '← Conversations' }).click();
+    const list = bob.page.getByRole('list', { name: 'Conversations' });
+    await list.getByRole('listitem').filter({ hasText: aliceName }).waitFor();
+
+    // Carol has no browser: she uses the API directly.
+    const carol = await apiLogin(uniqueUsername('carol'));
+    const started = await apiCall('POST', '/api/conversations', carol.token, { username: bobName });
+    await apiCall('POST', `/api/conversations/${started.id}/messages`, carol.token, { content: 'Hi from Carol' });
+    await list.getByRole('listitem').first().filter({ hasText: 'Hi from Carol' }).and(bob.page.locator('[data-unread="true"]')).waitFor();
+    await bob.page.waitForFunction(() => document.title === '(1) Messenger');
+
+    const listRequests: string[] = [];
+    bob.page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/conversations')) listRequests.push(request.url());
+    });
+    await alice.page.getByLabel('Message', { exact: true }).fill('Back to the top');
+    await alice.page.getByRole('button', { name: 'Send' }).click();
+    await list.getByRole('listitem').first().filter({ hasText: 'Back to the top' }).and(bob.page.locator('[data-unread="true"]')).waitFor();
+    await bob.page.waitForFunction(() => document.title === '(2) Messenger');
+    expect(await list.getByRole('listitem').nth(1).textContent()).toContain('Hi from Carol');
+    expect(listRequests).toEqual([]);
+  });
+
+  test('When a conversation has more than a page of messages, then "Load more" brings the older ones, in order, without duplicates', async () => {
+    const token = await alice.page.evaluate(() => JSON.parse(localStorage.getItem('messenger.session') ?? '{}').token as string);
+    const conversationId = conversationPath.split('/').pop();
+    for (let i = 1; i <= 25; i += 1) {
+      await apiCall('POST', `/api/conversations/${conversationId}/messages`, token, { content: `Paged ${i}` });
+    }
+    await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(aliceName) }).click();
+    const messages = bob.page.getByRole('list', { name: 'Messages' });
+    await messages.getByText('Paged 25', { exact: true }).waitFor();
+    const firstPage = await messages.locator('.message-content').allTextContents();
+    expect(firstPage).toHaveLength(25);
+    expect(firstPage[0]).toBe('Paged 1');
+
+    await bob.page.getByRole('button', { name: 'Load more' }).click();
+    await messages.getByText('Hello Bob!', { exact: true }).waitFor();
+    const all = await messages.locator('.message-content').allTextContents();
+    expect(all.slice(0, 2)).toEqual(['Hello Bob!', 'Are you there?']);
+    expect(all.slice(-25)).toEqual(Array.from({ length: 25 }, (_, i) => `Paged ${i + 1}`));
+    expect(new Set(all).size).toBe(all.length);
+    // The 6 earlier messages and the 25 new ones: everything, so there is nothing more to load.
+    expect(all).toHaveLength(31);
+    await bob.page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'hidden' });
   });
 
   test('When Alice logs out, then she is back on the login page and a reload keeps her logged out', async () => {

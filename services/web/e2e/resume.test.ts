@@ -66,6 +66,11 @@ test('When the stream token expires, then the page reopens the stream with a fre
   await bob.page.waitForRequest((request) => new URL(request.url()).pathname === '/api/messages' && bobStreamRequests.length > opened + 1);
   const reopened = new URL(bobStreamRequests.at(-1)!);
   expect(reopened.searchParams.get('lastEventId')).toMatch(/^\d+-\d+$/);
+  // The URL carries a short-lived stream token, never the login token.
+  const sessionToken = await bob.page.evaluate(() => JSON.parse(localStorage.getItem('messenger.session') ?? '{}').token as string);
+  const streamToken = reopened.searchParams.get('token') ?? '';
+  expect(streamToken).not.toBe(sessionToken);
+  expect(JSON.parse(Buffer.from(streamToken.split('.')[1] ?? '', 'base64url').toString()).aud).toBe('stream');
   await waitForConnection(bob.page, 'connected');
 
   await send(alice, 'Across a reauth');
