@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../../libs/logger/logger';
 import { connectRedis, createRedisClient } from '../../../libs/redis/redis-client-factory';
 import { isRedisHealthy } from './redis-health';
 import { createStreamHub } from './stream-hub';
+import { createStreamEndpoint } from './stream-endpoint';
 import { createStreamApp } from './stream-routes';
 
 export interface StreamDeps {
@@ -56,15 +57,11 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
     streamTtlSeconds: config.auth.streamTokenTtlSeconds,
   });
   let closing = false;
-  const app = createStreamApp({
-    logger,
-    tokens,
-    hub,
-    isHealthy: () => isRedisHealthy(redis, subscriber),
-    isClosing: () => closing,
-  });
+  const isClosing = () => closing;
+  const app = createStreamApp({ logger, tokens, isHealthy: () => isRedisHealthy(redis, subscriber), isClosing });
+  const endpoint = createStreamEndpoint({ tokens, hub, logger, isClosing, fallback: app.callback() });
   // Streams live for minutes: no request timeout (it would cut them), but headers must come quickly.
-  const server = http.createServer({ requestTimeout: 0, headersTimeout: 10_000 }, app.callback());
+  const server = http.createServer({ requestTimeout: 0, headersTimeout: 10_000 }, endpoint);
   const url = await listen(server, config.stream.port, config.host);
 
   let stopping: Promise<void> | undefined;

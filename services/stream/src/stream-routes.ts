@@ -1,27 +1,26 @@
 import Router from '@koa/router';
 import Koa from 'koa';
-import { tokenFromRequest } from '../../../libs/auth/bearer-token';
-import { InvalidTokenError, type TokenService } from '../../../libs/auth/token-service';
-import { notAcceptable, serviceUnavailable, unauthorized } from '../../../libs/http/app-error';
+import type { TokenService } from '../../../libs/auth/token-service';
+import { serviceUnavailable } from '../../../libs/http/app-error';
 import { errorMiddleware } from '../../../libs/http/error-middleware';
 import { requestLogger } from '../../../libs/http/request-logger';
 import type { Logger } from '../../../libs/logger/logger';
-import type { StreamHub } from './stream-hub';
+import { readStreamRequest, STREAM_PATH } from './stream-request';
 
 export interface StreamAppOptions {
   logger: Logger;
   tokens: TokenService;
-  hub: StreamHub;
   isHealthy: () => Promise<boolean>;
   /** True once shutdown began: new streams are refused so clients go to another instance. */
   isClosing: () => boolean;
 }
 
 /**
- * Koa handles everything that ends in an ordinary response (health, 406, 401, 503);
- * a stream that passes the checks is handed over, as the raw response, to the hub.
+ * Everything that ends in an ordinary response: `/healthz`, and the JSON errors of
+ * `GET /api/messages` (406, 401, 503). Streams that open never get here: see
+ * stream-endpoint.ts.
  */
-export function createStreamApp({ logger, tokens, hub, isHealthy, isClosing }: StreamAppOptions): Koa {
+export function createStreamApp({ logger, tokens, isHealthy, isClosing }: StreamAppOptions): Koa {
   const app = new Koa();
   const router = new Router();
 
@@ -34,36 +33,15 @@ export function createStreamApp({ logger, tokens, hub, isHealthy, isClosing }: S
     }
   });
 
-  router.get('/api/messages', async (ctx) => {
-    if (isClosing()) throw serviceUnavailable('The stream service is shutting down; reconnect', 'shutting_down');
-    if (!ctx.get('Accept').toLowerCase().includes('text/event-stream')) {
-      throw notAcceptable('This endpoint only serves text/event-stream');
-    }
-    let verified;
-    try {
-      const token = tokenFromRequest(ctx.get('Authorization') || undefined, ctx.query.token);
-      verified = tokens.verify(token, ['session', 'stream']);
-    } catch (error) {
-      if (error instanceof InvalidTokenError) throw unauthorized(error.message);
-      throw error;
-    }
-    // The header is what browsers send on their own reconnects, so it wins over the query.
-    const queryCursor = ctx.query.lastEventId;
-    const resumeFrom = ctx.get('Last-Event-ID') || (typeof queryCursor === 'string' && queryCursor) || undefined;
-
-    try {
-      await hub.open(ctx.res, { userId: verified.userId, expiresAt: verified.expiresAt, resumeFrom });
-    } catch (error) {
-      logger.warn({ err: (error as Error).message }, 'cannot open a stream: redis is unavailable');
-      throw serviceUnavailable('Events are unavailable right now; retry shortly');
-    }
-    // The hub owns the raw response now: Koa must not write to it.
-    ctx.status = 200;
-    ctx.respond = false;
+  router.get(STREAM_PATH, (ctx) => {
+    // Throws the 503, 406 or 401 this request deserves.
+    readStreamRequest(ctx.req, tokens, isClosing());
+    // A valid request is only passed here when its stream could not be opened: Redis could not be read.
+    throw serviceUnavailable('Events are unavailable right now; retry shortly');
   });
 
-  // Koa reports errors of responses it no longer handles (a stream reset by its client)
-  // through 'error'; by default it prints them to stderr. They are routine here.
+  // Koa reports errors of responses it no longer handles (a connection reset by its
+  // client) through 'error'; by default it prints them to stderr. They are routine here.
   app.on('error', (error: Error & { code?: string }) => {
     logger.debug({ err: error.message, code: error.code }, 'connection error');
   });

@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TokenService } from '../../../libs/auth/token-service';
+import { redactUrlTokens } from '../../../libs/http/request-logger';
+import type { Logger } from '../../../libs/logger/logger';
+import type { StreamHub } from './stream-hub';
+import { isStreamRequest, readStreamRequest } from './stream-request';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The HTTP entry point. A stream that can be opened is handed to the hub straight
+ * from Node's request event; everything else (health, errors, unknown paths) goes to
+ * the Koa app. Why not open streams from a Koa route: Koa keeps each request's context
+ * (ctx, request, response, their closures) alive until the response finishes, which
+ * for a stream is its whole life, about 5 KB per open connection measured.
+ *
+ * The Koa app runs the same checks (stream-request.ts), so every error response,
+ * including 503 when Redis cannot be read, comes from its one error middleware.
+ */
+export function createStreamEndpoint(options: {
+  tokens: TokenService;
+  hub: StreamHub;
+  logger: Logger;
+  isClosing: () => boolean;
+  fallback: Handler;
+}): Handler {
+  const { tokens, hub, logger, isClosing, fallback } = options;
+  return (req, res) => {
+    if (!isStreamRequest(req)) return fallback(req, res);
+    let request;
+    try {
+      request = readStreamRequest(req, tokens, isClosing());
+    } catch {
+      return fallback(req, res);
+    }
+    const started = process.hrtime.bigint();
+    // Streams live for minutes: no idle timeout on their sockets.
+    req.setTimeout(0);
+    hub.open(res, request).then(
+      () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        logger.info({ method: req.method, url: redactUrlTokens(req.url ?? ''), status: 200, ms: Math.round(ms * 10) / 10 }, 'request');
+      },
+      (error: Error) => {
+        logger.warn({ err: error.message }, 'cannot open a stream: redis is unavailable');
+        // Nothing was written yet: the Koa route answers 503 for it.
+        if (!res.headersSent && !res.destroyed) fallback(req, res);
+      },
+    );
+  };
+}
