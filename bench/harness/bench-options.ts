@@ -74,7 +74,7 @@ function quickOptions(base: BaseOptions): BenchOptions {
         drainMs: 1500,
         stopP99Ms: 1000,
       },
-      idle: { counts: [2000] },
+      idle: { counts: [1000, 2000] },
       endToEnd: { tabs: 1000, rates: [100, 400], stepMs: 2000, warmupMs: 1000, drainMs: 1500, limitP99Ms: 100 },
     };
   }

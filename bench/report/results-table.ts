@@ -58,9 +58,17 @@ export function renderReport(report: {
     out.push('\n== Idle connections ==');
     out.push(
       table(
-        ['system', 'connections', 'connect/s', 'RSS MB', 'KB/conn', 'failed'],
+        ['system', 'connections', 'connect/s', 'RSS MB', 'KB/conn', 'marginal KB/conn', 'failed'],
         report.idle.flatMap((r) =>
-          r.points.map((p) => [r.system, n(p.opened), n(p.connectPerSecond), p.rssMb, p.rssPerConnectionKb, p.failed]),
+          r.points.map((p) => [
+            r.system,
+            n(p.opened),
+            n(p.connectPerSecond),
+            p.rssMb,
+            p.rssPerConnectionKb,
+            p.marginalKbPerConnection ?? '',
+            p.failed,
+          ]),
         ),
       ),
     );

@@ -19,6 +19,8 @@ export interface IdlePoint {
   connectPerSecond: number;
   rssMb: number;
   rssPerConnectionKb: number;
+  /** (RSS here − RSS at the previous count) / the connections added: the marginal cost, without fixed overheads. */
+  marginalKbPerConnection: number | null;
 }
 
 export interface IdleResult {
@@ -49,6 +51,7 @@ export async function runIdle(
     const points: IdlePoint[] = [];
     let open = 0;
     let note: string | undefined;
+    let previous: { rss: number; open: number } | undefined;
     for (const requested of options.idle.counts) {
       const target = Math.min(requested, cap);
       if (target < requested) {
@@ -74,7 +77,11 @@ export async function runIdle(
         connectPerSecond: result.perSecond,
         rssMb: Math.round((rss / 1048576) * 10) / 10,
         rssPerConnectionKb: Math.round(((rss - rssAtZero) / Math.max(1, open) / 1024) * 100) / 100,
+        marginalKbPerConnection: previous
+          ? Math.round(((rss - previous.rss) / Math.max(1, open - previous.open) / 1024) * 100) / 100
+          : null,
       };
+      previous = { rss, open };
       points.push(point);
       log(
         `  ${system.id}: ${open} idle connections (${result.failed} failed), +${result.opened} at ${result.perSecond}/s,` +
