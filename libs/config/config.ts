@@ -29,6 +29,14 @@ const url = (fallback: string, protocols: string[]) =>
         return false;
       }
     }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+const httpUrl = () =>
+  z.string().refine((value) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be a URL starting with http:// or https://');
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -43,9 +51,10 @@ const envSchema = z.object({
   MESSAGES_PORT: port(3000),
   STREAM_PORT: port(3001),
   WEB_PORT: port(8080),
-  // Where the web service proxies the API (MESSAGES_URL) and the event stream (STREAM_URL).
-  MESSAGES_URL: url('http://127.0.0.1:3000', ['http:', 'https:']),
-  STREAM_URL: url('http://127.0.0.1:3001', ['http:', 'https:']),
+  // Where the web service proxies the API (MESSAGES_URL) and the event stream (STREAM_URL);
+  // by default the services on this host, at MESSAGES_PORT and STREAM_PORT.
+  MESSAGES_URL: httpUrl().optional(),
+  STREAM_URL: httpUrl().optional(),
   EVENTS_PREFIX: z
     .string()
     .regex(/^[\w.-]+$/, 'letters, digits, "_", "." and "-" only')
@@ -104,7 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       maxBufferedBytes: e.STREAM_MAX_BUFFERED_BYTES,
       shutdownSpreadMs: e.STREAM_SHUTDOWN_SPREAD_MS,
     },
-    web: { port: e.WEB_PORT, messagesUrl: e.MESSAGES_URL, streamUrl: e.STREAM_URL },
+    web: {
+      port: e.WEB_PORT,
+      messagesUrl: e.MESSAGES_URL ?? `http://127.0.0.1:${e.MESSAGES_PORT}`,
+      streamUrl: e.STREAM_URL ?? `http://127.0.0.1:${e.STREAM_PORT}`,
+    },
   };
 }
 
