@@ -40,6 +40,7 @@ export function createStreamHub(options: {
   const { subscriber, reader, channels, logger, settings } = options;
   const registry = createChannelRegistry(subscriber, channels, logger);
   let readyBefore = subscriber.status === 'ready';
+  let shuttingDown = false;
 
   const onMessage = registry.dispatch;
   const onReady = () => {
@@ -65,6 +66,8 @@ export function createStreamHub(options: {
    */
   async function open(res: ServerResponse, request: OpenStreamRequest): Promise<SseConnection | undefined> {
     const resumeFrom = request.resumeFrom ?? (await reader.latest(request.userId));
+    // Shutdown began meanwhile: it would not say goodbye to this stream, so refuse it (503).
+    if (shuttingDown) throw new Error('shutting down');
     if (res.destroyed || !res.socket || res.socket.destroyed) return undefined;
     const connection = new SseConnection(res, {
       userId: request.userId,
@@ -120,6 +123,7 @@ export function createStreamHub(options: {
    * spread over `spreadMs` so the clients do not all come back at once.
    */
   async function shutdown(spreadMs: number): Promise<void> {
+    shuttingDown = true;
     clearInterval(heartbeat);
     const connections = registry.allConnections();
     await Promise.all(
