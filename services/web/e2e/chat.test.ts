@@ -183,6 +183,25 @@ describe('Two users chatting in two browser windows', () => {
     await bob.page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'hidden' });
   });
 
+  test('When a message arrives, then the page scrolls to it only if the reader was already at the bottom', async () => {
+    const scroller = bob.page.locator('.message-scroller');
+    const messages = bob.page.getByRole('list', { name: 'Messages' });
+    await scroller.evaluate((node) => (node.scrollTop = 0));
+    await alice.page.getByLabel('Message', { exact: true }).fill('While Bob reads old messages');
+    await alice.page.getByRole('button', { name: 'Send' }).click();
+    await messages.getByText('While Bob reads old messages').waitFor({ state: 'attached' });
+    expect(await scroller.evaluate((node) => node.scrollTop)).toBe(0);
+
+    await scroller.evaluate((node) => (node.scrollTop = node.scrollHeight));
+    await alice.page.getByLabel('Message', { exact: true }).fill('While Bob is at the bottom');
+    await alice.page.getByRole('button', { name: 'Send' }).click();
+    await messages.getByText('While Bob is at the bottom').waitFor();
+    await bob.page.waitForFunction(() => {
+      const node = document.querySelector('.message-scroller')!;
+      return node.scrollHeight - node.scrollTop - node.clientHeight <= 2;
+    });
+  });
+
   test('When Alice logs out, then she is back on the login page and a reload keeps her logged out', async () => {
     await alice.page.getByRole('button', { name: 'Log out' }).click();
     await alice.page.getByLabel('Username').waitFor();

@@ -105,7 +105,11 @@ export function startApp(root: HTMLElement): void {
       fetchingConversations.add(conversationId);
       api
         .conversation(conversationId)
-        .then((conversation) => store.upsert(conversation), () => {})
+        .then((conversation) => {
+          store.upsert(conversation);
+          // On screen, its messages are being read: the server's flag may predate that.
+          if (conversation.id === openConversationId) store.markRead(conversation.id);
+        }, () => {})
         .finally(() => fetchingConversations.delete(conversationId));
     }
 
