@@ -14,7 +14,7 @@ import { renderLatencyChart } from './report/latency-chart';
 import { updateReadmeFigures } from './report/readme-figures';
 import { renderReport } from './report/results-table';
 import { endToEndAvailable, runEndToEnd, type EndToEndResult } from './scenarios/end-to-end-scenario';
-import { runFanOut, type FanOutResult } from './scenarios/fan-out-scenario';
+import { runFanOutSweep, type FanOutResult } from './scenarios/fan-out-scenario';
 import { runIdle, type IdleResult } from './scenarios/idle-scenario';
 import { createTokenSigner } from './scenarios/token-signer';
 
@@ -66,7 +66,8 @@ async function main() {
   if (env.cpuProfileDir) mkdirSync(env.cpuProfileDir, { recursive: true });
   const signer = createTokenSigner(env.jwtSecret);
   const pool = await startClientPool(options.clientWorkers);
-  const publisher = await startPublisher();
+  // Each system publishes on channels of its own prefix, so no server sees another's events.
+  const envFor = (system: { id: string }): BenchEnvironment => ({ ...env, prefix: `bench-${system.id}` });
 
   const systems = options.systems.filter((id) => {
     if (id === 'product' && !productAvailable()) {
@@ -83,15 +84,20 @@ async function main() {
 
   if (options.scenarios.includes('fanout')) {
     log(`\n-- fan-out: ${options.fanOut.connections} connections, rates ${options.fanOut.rates.join(', ')}/s, ${options.fanOut.stepMs} ms per step`);
-    for (const id of systems) {
-      fanOut.push(await runFanOut(SYSTEMS[id], options, env, { pool, publisher, redisPid: redis.pid, signer, log }));
-      await redis.flush();
-    }
+    fanOut.push(
+      ...(await runFanOutSweep(
+        systems.map((id) => SYSTEMS[id]),
+        options,
+        envFor,
+        { pool, startPublisher, redisPid: redis.pid, signer, log },
+      )),
+    );
+    await redis.flush();
   }
   if (options.scenarios.includes('idle')) {
     log(`\n-- idle connections: ${options.idle.counts.join(', ')}`);
     for (const id of systems) {
-      idle.push(await runIdle(SYSTEMS[id], options, env, { pool, signer, log }));
+      idle.push(await runIdle(SYSTEMS[id], options, envFor(SYSTEMS[id]), { pool, signer, log }));
       await redis.flush();
     }
   }
@@ -101,7 +107,7 @@ async function main() {
     else {
       log(`\n-- end to end: ${options.endToEnd.tabs} tabs, POST rates ${options.endToEnd.rates.join(', ')}/s`);
       try {
-        endToEnd = await runEndToEnd(options, env, { pool, log });
+        endToEnd = await runEndToEnd(options, { ...env, prefix: 'bench-e2e' }, { pool, log });
       } catch (error) {
         notes.push(`end to end failed: ${(error as Error).message}`);
         log(`  e2e failed: ${(error as Error).message}`);
@@ -109,7 +115,6 @@ async function main() {
     }
   }
   const loadAfter = os.loadavg();
-  await publisher.stop();
   await pool.stop();
   const redisVersion = await redis.version();
   await redis.stop();

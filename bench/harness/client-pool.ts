@@ -42,11 +42,12 @@ export type StepDeliveries = Omit<WorkerStepResult, 'histogram'> & { histogram: 
 export interface ClientPool {
   size: number;
   pids: number[];
-  connect(kind: ClientKind, url: string, specs: ConnectionSpec[], lanesPerWorker: number): Promise<ConnectResult>;
-  beginStep(step: number): Promise<void>;
-  received(): Promise<number>;
-  endStep(expectedPerUser: number[]): Promise<StepDeliveries>;
-  closeAll(): Promise<void>;
+  /** `group` names the connections of one system; the other methods act on one group. */
+  connect(group: string, kind: ClientKind, url: string, specs: ConnectionSpec[], lanesPerWorker: number): Promise<ConnectResult>;
+  beginStep(group: string, step: number): Promise<void>;
+  received(group: string): Promise<number>;
+  endStep(group: string, expectedPerUser: number[]): Promise<StepDeliveries>;
+  closeGroup(group: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,14 +64,14 @@ export async function startClientPool(size: number): Promise<ClientPool> {
   return {
     size,
     pids: workers.map((w) => w.child.pid!),
-    async connect(kind, url, specs, lanesPerWorker) {
+    async connect(group, kind, url, specs, lanesPerWorker) {
       const parts = splitConnections(specs.length, workers.length);
       const started = performance.now();
       const results = await Promise.all(
         workers.map((worker, i) =>
           worker.call<ConnectResult>(
             'connect',
-            { kind, url, specs: parts[i]!.map((index) => specs[index]), concurrency: lanesPerWorker, timeoutMs: 20_000 },
+            { group, kind, url, specs: parts[i]!.map((index) => specs[index]), concurrency: lanesPerWorker, timeoutMs: 20_000 },
             180_000,
           ),
         ),
@@ -85,15 +86,15 @@ export async function startClientPool(size: number): Promise<ClientPool> {
         perSecond: Math.round((opened / ms) * 1000),
       };
     },
-    async beginStep(step) {
-      await all('beginStep', { step });
+    async beginStep(group, step) {
+      await all('beginStep', { group, step });
     },
-    async received() {
-      const parts = await all<{ received: number }>('progress');
+    async received(group) {
+      const parts = await all<{ received: number }>('progress', { group });
       return parts.reduce((sum, p) => sum + p.received, 0);
     },
-    async endStep(expectedPerUser) {
-      const parts = await all<WorkerStepResult>('endStep', { expectedPerUser });
+    async endStep(group, expectedPerUser) {
+      const parts = await all<WorkerStepResult>('endStep', { group, expectedPerUser });
       const sum = (key: keyof WorkerStepResult) => parts.reduce((total, p) => total + (p[key] as number), 0);
       const otherEvents: Record<string, number> = {};
       for (const part of parts) {
@@ -113,8 +114,8 @@ export async function startClientPool(size: number): Promise<ClientPool> {
         histogram: mergeEncoded(parts.map((p) => p.histogram)),
       };
     },
-    async closeAll() {
-      await all('closeAll', {}, 60_000);
+    async closeGroup(group) {
+      await all('closeGroup', { group }, 60_000);
     },
     async stop() {
       await Promise.all(workers.map((w) => stopChild(w.child, 2000)));

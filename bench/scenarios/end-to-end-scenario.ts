@@ -20,6 +20,7 @@ import { spawn } from 'node:child_process';
  * stream delivering it.
  */
 export const MESSAGES_ENTRY = 'services/messages/src/main.ts';
+const GROUP = 'e2e';
 
 export interface EndToEndStep {
   targetPerSecond: number;
@@ -190,7 +191,7 @@ export async function runEndToEnd(
     const specs = layout.connectionUsers.map((userIndex) =>
       SYSTEMS.product.spec(userIndex, logins[userIndex]!.authUser.id, logins[userIndex]!.token),
     );
-    const connect = await pool.connect('sse', stream.url, specs, options.connectLanes);
+    const connect = await pool.connect(GROUP, 'sse', stream.url, specs, options.connectLanes);
     if (connect.failed > 0) log(`  e2e: ${connect.failed} tabs failed to connect: ${connect.firstError}`);
     phase('connect tabs');
     const setupMs = Math.round(performance.now() - setupStarted);
@@ -226,7 +227,7 @@ export async function runEndToEnd(
       }
     }
     async function runStep(stepId: number, rate: number, durationMs: number): Promise<EndToEndStep> {
-      await pool.beginStep(stepId);
+      await pool.beginStep(GROUP, stepId);
       const messagesFrom = cpuMark(messages.pid!);
       const streamFrom = cpuMark(stream.pid);
       const postgresFrom = userProcessesCpuMark('postgres');
@@ -249,10 +250,10 @@ export async function runEndToEnd(
       const expected = posted.expectedPerUser.reduce((sum, count, user) => sum + count * layout.tabsPerUser[user]!, 0);
       const drainStarted = performance.now();
       while (performance.now() - drainStarted < settings.drainMs) {
-        if ((await pool.received()) >= expected) break;
+        if ((await pool.received(GROUP)) >= expected) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      const deliveries = await pool.endStep(posted.expectedPerUser);
+      const deliveries = await pool.endStep(GROUP, posted.expectedPerUser);
       const postHistogram = mergeEncoded([posted.responseTimes]);
       const step: EndToEndStep = {
         targetPerSecond: rate,
@@ -289,7 +290,7 @@ export async function runEndToEnd(
       stoppedBecause,
     };
   } finally {
-    await pool.closeAll().catch(() => {});
+    await pool.closeGroup(GROUP).catch(() => {});
     await stopChild(poster, 2000);
     await stream.stop();
     await stopChild(messages, 10_000);

@@ -13,6 +13,7 @@ import type { TokenSigner } from './token-signer';
  */
 export interface FanOutStep {
   targetPerSecond: number;
+  targetPublishPerSecond: number;
   publishedPerSecond: number;
   deliveredPerSecond: number;
   published: number;
@@ -56,17 +57,89 @@ export interface FanOutResult {
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 const kb = (bytes: number) => Math.round((bytes / 1024) * 100) / 100;
 
-export async function runFanOut(
+interface FanOutSession {
+  system: SystemUnderTest;
+  result: FanOutResult;
+  active: boolean;
+  runStep(stepId: number, rate: number, durationMs: number): Promise<FanOutStep>;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs the sweep for all systems at once, interleaved: every system holds its
+ * connections for the whole sweep, and each rate is run for one system after the
+ * other (in an order that rotates with the rate) before the next rate. On a shared
+ * machine whose load drifts, this keeps the systems' figures at one rate minutes
+ * apart at most, instead of one system's whole sweep running in a quieter minute.
+ * A system leaves the sweep at its first failing step.
+ */
+export async function runFanOutSweep(
+  systems: SystemUnderTest[],
+  options: BenchOptions,
+  envFor: (system: SystemUnderTest) => BenchEnvironment,
+  deps: { pool: ClientPool; startPublisher: () => Promise<PublisherHandle>; redisPid: number; signer: TokenSigner; log: (line: string) => void },
+): Promise<FanOutResult[]> {
+  const settings = options.fanOut;
+  const sessions: FanOutSession[] = [];
+  try {
+    for (const system of systems) sessions.push(await openSession(system, options, envFor(system), deps));
+    // Warm-up: JIT, Redis scripts and buffers; not reported.
+    for (const session of sessions) await session.runStep(0, settings.warmupRate, settings.warmupMs);
+    for (const [i, rate] of settings.rates.entries()) {
+      const order = sessions.map((_, k) => sessions[(k + i) % sessions.length]!);
+      for (const session of order) {
+        if (!session.active) continue;
+        const step = await session.runStep(i + 1, rate, settings.stepMs);
+        session.result.steps.push(step);
+        deps.log(
+          `  ${session.system.id} @ ${rate}/s: delivered ${step.delivered}/${step.expected}` +
+            ` p50 ${step.latency.p50Ms} p99 ${step.latency.p99Ms} max ${step.latency.maxMs} ms;` +
+            ` cpu % server ${step.serverCpuPercent}, redis ${step.redisCpuPercent}, clients ${step.clientsCpuPercent},` +
+            ` publisher ${step.publisherCpuPercent}; machine ${step.machineCpuPercent}% busy`,
+        );
+        const stop = stopReason(step, rate, settings.stopP99Ms);
+        if (stop) {
+          session.result.stoppedBecause = stop;
+          session.active = false;
+        }
+      }
+      if (!sessions.some((s) => s.active)) break;
+    }
+  } finally {
+    for (const session of sessions) await session.close().catch(() => {});
+  }
+  return sessions.map(({ result }) => {
+    const sustained = result.steps.filter((s) => s.sustained);
+    result.maxSustainedPerSecond = sustained.length ? Math.max(...sustained.map((s) => s.targetPerSecond)) : 0;
+    return result;
+  });
+}
+
+function stopReason(step: FanOutStep, rate: number, stopP99Ms: number): string | undefined {
+  if (!step.complete) {
+    return `delivery fell behind at ${rate}/s (${step.missing} missing, ${step.duplicates} duplicates, ${step.disconnects} disconnects)`;
+  }
+  if (step.latency.p99Ms > stopP99Ms) return `p99 ${step.latency.p99Ms} ms > ${stopP99Ms} ms at ${rate}/s`;
+  if (step.publishedPerSecond < 0.9 * step.targetPublishPerSecond) {
+    return `the publisher could not keep ${rate}/s (reached ${step.deliveredPerSecond}/s delivered)`;
+  }
+  return undefined;
+}
+
+async function openSession(
   system: SystemUnderTest,
   options: BenchOptions,
   env: BenchEnvironment,
-  deps: { pool: ClientPool; publisher: PublisherHandle; redisPid: number; signer: TokenSigner; log: (line: string) => void },
-): Promise<FanOutResult> {
-  const { pool, publisher, log } = deps;
+  deps: { pool: ClientPool; startPublisher: () => Promise<PublisherHandle>; redisPid: number; signer: TokenSigner; log: (line: string) => void },
+): Promise<FanOutSession> {
+  const { pool, log } = deps;
   const settings = options.fanOut;
   const layout = buildLayout(settings.connections);
+  const group = `fanout-${system.id}`;
   const server = await system.start(env);
+  let publisher: PublisherHandle | undefined;
   try {
+    publisher = await deps.startPublisher();
     await publisher.configure({
       mode: system.publisherMode,
       redisUrl: env.redisUrl,
@@ -81,39 +154,13 @@ export async function runFanOut(
       const userId = String(userIndex + 1);
       return system.spec(userIndex, userId, system.needsToken ? deps.signer(userId) : undefined);
     });
-    const connect = await pool.connect(system.clientKind, server.url, specs, options.connectLanes);
+    const connect = await pool.connect(group, system.clientKind, server.url, specs, options.connectLanes);
     log(`  ${system.id}: ${connect.opened}/${specs.length} connected in ${connect.ms} ms (${connect.perSecond}/s)`);
     if (connect.failed > 0) log(`  ${system.id}: ${connect.failed} connections failed: ${connect.firstError}`);
     await new Promise((r) => setTimeout(r, 500));
     const rssConnected = rssBytes(server.pid);
-
-    // Warm-up: JIT, Redis scripts and buffers; not reported.
-    await runStep(0, settings.warmupRate, settings.warmupMs);
-
-    const steps: FanOutStep[] = [];
-    let stoppedBecause = 'all rates done';
-    for (const [i, rate] of settings.rates.entries()) {
-      const step = await runStep(i + 1, rate, settings.stepMs);
-      steps.push(step);
-      log(
-        `  ${system.id} @ ${rate}/s: delivered ${step.delivered}/${step.expected}` +
-          ` p50 ${step.latency.p50Ms} p99 ${step.latency.p99Ms} max ${step.latency.maxMs} ms; cpu % server ${step.serverCpuPercent}, redis ${step.redisCpuPercent}, clients ${step.clientsCpuPercent}, publisher ${step.publisherCpuPercent}; machine ${step.machineCpuPercent}% busy`,
-      );
-      if (!step.complete) {
-        stoppedBecause = `delivery fell behind at ${rate}/s (${step.missing} missing, ${step.duplicates} duplicates, ${step.disconnects} disconnects)`;
-        break;
-      }
-      if (step.latency.p99Ms > settings.stopP99Ms) {
-        stoppedBecause = `p99 ${step.latency.p99Ms} ms > ${settings.stopP99Ms} ms at ${rate}/s`;
-        break;
-      }
-      if (step.publishedPerSecond < 0.9 * (rate / (settings.connections / layout.users))) {
-        stoppedBecause = `the publisher could not keep ${rate}/s (reached ${Math.round(step.deliveredPerSecond)}/s)`;
-        break;
-      }
-    }
-    const sustained = steps.filter((s) => s.sustained);
-    return {
+    const pub = publisher;
+    const result: FanOutResult = {
       system: system.id,
       connections: settings.connections,
       users: layout.users,
@@ -121,33 +168,44 @@ export async function runFanOut(
       rssIdleMb: mb(rssIdle),
       rssConnectedMb: mb(rssConnected),
       rssPerConnectionKb: kb((rssConnected - rssIdle) / Math.max(1, connect.opened)),
-      steps,
-      stoppedBecause,
-      maxSustainedPerSecond: sustained.length ? Math.max(...sustained.map((s) => s.targetPerSecond)) : 0,
+      steps: [],
+      stoppedBecause: 'all rates done',
+      maxSustainedPerSecond: 0,
+    };
+    return {
+      system,
+      result,
+      active: connect.failed === 0,
+      runStep,
+      async close() {
+        await pool.closeGroup(group).catch(() => {});
+        await pub.stop();
+        await server.stop();
+      },
     };
 
     async function runStep(stepId: number, rate: number, durationMs: number): Promise<FanOutStep> {
-      await pool.beginStep(stepId);
+      await pool.beginStep(group, stepId);
       const peak = trackPeakRss(server.pid);
       const serverFrom = cpuMark(server.pid);
       const redisFrom = cpuMark(deps.redisPid);
       const clientsFrom = pool.pids.map(cpuMark);
-      const publisherFrom = cpuMark(publisher.pid);
+      const publisherFrom = cpuMark(pub.pid);
       const machineFrom = machineMark();
-      const published = await publisher.run(stepId, rate, durationMs);
+      const published = await pub.run(stepId, rate, durationMs);
       const serverTo = cpuMark(server.pid);
       const redisTo = cpuMark(deps.redisPid);
       const clientsTo = pool.pids.map(cpuMark);
-      const publisherTo = cpuMark(publisher.pid);
+      const publisherTo = cpuMark(pub.pid);
       const machineTo = machineMark();
       const drainStarted = performance.now();
       while (performance.now() - drainStarted < settings.drainMs) {
-        if ((await pool.received()) >= published.expectedDeliveries) break;
+        if ((await pool.received(group)) >= published.expectedDeliveries) break;
         await new Promise((r) => setTimeout(r, 50));
       }
       const drainMs = Math.round(performance.now() - drainStarted);
       const peakRss = peak.stop();
-      const deliveries = await pool.endStep(published.expectedPerUser);
+      const deliveries = await pool.endStep(group, published.expectedPerUser);
       const latency = summarize(deliveries.histogram);
       deliveries.histogram.destroy();
       const complete =
@@ -159,12 +217,15 @@ export async function runFanOut(
       const publishSeconds = durationMs / 1000;
       return {
         targetPerSecond: rate,
+        targetPublishPerSecond: Math.round(rate / (settings.connections / layout.users)),
         publishedPerSecond: Math.round(published.publishedPerSecond),
         deliveredPerSecond: Math.round(deliveries.distinct / publishSeconds),
         published: published.published,
         expected: published.expectedDeliveries,
         delivered: deliveries.distinct,
-        deliveredRatio: published.expectedDeliveries ? Math.round((deliveries.distinct / published.expectedDeliveries) * 10000) / 10000 : 1,
+        deliveredRatio: published.expectedDeliveries
+          ? Math.round((deliveries.distinct / published.expectedDeliveries) * 10000) / 10000
+          : 1,
         missing: deliveries.missing,
         duplicates: deliveries.duplicates,
         stray: deliveries.stray,
@@ -184,8 +245,10 @@ export async function runFanOut(
         sustained: complete && latency.p99Ms < SUSTAINED_P99_MS,
       };
     }
-  } finally {
-    await pool.closeAll().catch(() => {});
+  } catch (error) {
+    await pool.closeGroup(group).catch(() => {});
+    await publisher?.stop();
     await server.stop();
+    throw error;
   }
 }

@@ -37,7 +37,7 @@ async function main() {
     const userId = String(Math.floor(i / 2) + 1);
     return which === 'raw' ? { userIndex: 0, path: `/events?user=${userId}` } : { userIndex: 0, path: '/api/messages', token: sign(userId) };
   });
-  const result = await pool.connect('sse', `http://127.0.0.1:${port}`, specs, 50);
+  const result = await pool.connect('heap', 'sse', `http://127.0.0.1:${port}`, specs, 50);
   await new Promise((r) => setTimeout(r, 3000));
   const after = rssBytes(server.pid!);
   console.log(`${which}: ${result.opened} open, RSS ${(before / 1048576).toFixed(1)} → ${(after / 1048576).toFixed(1)} MB, ${((after - before) / result.opened / 1024).toFixed(2)} KB/connection`);

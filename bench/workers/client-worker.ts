@@ -19,6 +19,7 @@ interface ConnectionSpec {
 }
 
 interface ClientConnection {
+  group: Group;
   userIndex: number;
   open: boolean;
   seen: Set<number>;
@@ -26,49 +27,83 @@ interface ClientConnection {
   close(): void;
 }
 
-let current = { step: -1 };
-let histogram: Histogram = createHistogram();
-let connections: ClientConnection[] = [];
-const counters = { received: 0, stray: 0, unreadable: 0, disconnects: 0, otherEvents: {} as Record<string, number> };
+/**
+ * The connections of one system under test. Several systems can hold connections in
+ * the same worker at once (the sweep interleaves them), each counted on its own.
+ */
+interface Group {
+  step: number;
+  histogram: Histogram;
+  connections: ClientConnection[];
+  received: number;
+  stray: number;
+  unreadable: number;
+  disconnects: number;
+  otherEvents: Record<string, number>;
+}
 
-function resetStep(step: number) {
-  current = { step };
-  histogram.destroy();
-  histogram = createHistogram();
-  counters.received = 0;
-  counters.stray = 0;
-  counters.unreadable = 0;
-  counters.otherEvents = {};
-  for (const connection of connections) {
+const groups = new Map<string, Group>();
+
+function groupOf(name: string): Group {
+  let group = groups.get(name);
+  if (!group) {
+    group = {
+      step: -1,
+      histogram: createHistogram(),
+      connections: [],
+      received: 0,
+      stray: 0,
+      unreadable: 0,
+      disconnects: 0,
+      otherEvents: {},
+    };
+    groups.set(name, group);
+  }
+  return group;
+}
+
+function resetStep(group: Group, step: number) {
+  group.step = step;
+  group.histogram.destroy();
+  group.histogram = createHistogram();
+  group.received = 0;
+  group.stray = 0;
+  group.unreadable = 0;
+  group.otherEvents = {};
+  for (const connection of group.connections) {
     connection.seen.clear();
     connection.received = 0;
   }
 }
 
 function deliver(connection: ClientConnection, event: unknown) {
+  const group = connection.group;
   const probe = readProbe(event);
   if (!probe) {
-    counters.unreadable++;
+    group.unreadable++;
     return;
   }
-  if (probe.step !== current.step) {
-    counters.stray++;
+  if (probe.step !== group.step) {
+    group.stray++;
     return;
   }
-  counters.received++;
+  group.received++;
   connection.received++;
   connection.seen.add(probe.seq);
   // The receiver's latency; the sender's own copies (mine: true) are counted, not timed.
-  if (!probe.mine) histogram.recordValue(Math.max(1, Math.round((nowMs() - probe.sentAt) * 1000)));
+  if (!probe.mine) group.histogram.recordValue(Math.max(1, Math.round((nowMs() - probe.sentAt) * 1000)));
 }
 
-function countOther(type: string) {
-  counters.otherEvents[type] = (counters.otherEvents[type] ?? 0) + 1;
+function lost(connection: ClientConnection) {
+  if (!connection.open) return;
+  connection.open = false;
+  connection.group.disconnects++;
 }
 
-function openSse(baseUrl: URL, spec: ConnectionSpec, timeoutMs: number): Promise<ClientConnection> {
+function openSse(group: Group, baseUrl: URL, spec: ConnectionSpec, timeoutMs: number): Promise<ClientConnection> {
   return new Promise((resolve, reject) => {
     const connection: ClientConnection = {
+      group,
       userIndex: spec.userIndex,
       open: false,
       seen: new Set(),
@@ -87,10 +122,8 @@ function openSse(baseUrl: URL, spec: ConnectionSpec, timeoutMs: number): Promise
     const timer = setTimeout(() => request.destroy(new Error('connect timeout')), timeoutMs);
     request.on('error', (error) => {
       clearTimeout(timer);
-      if (connection.open) {
-        connection.open = false;
-        counters.disconnects++;
-      } else reject(error);
+      if (connection.open) lost(connection);
+      else reject(error);
     });
     request.on('response', (response) => {
       clearTimeout(timer);
@@ -112,12 +145,7 @@ function openSse(baseUrl: URL, spec: ConnectionSpec, timeoutMs: number): Promise
           end = buffer.indexOf('\n\n');
         }
       });
-      response.on('close', () => {
-        if (connection.open) {
-          connection.open = false;
-          counters.disconnects++;
-        }
-      });
+      response.on('close', () => lost(connection));
     });
     request.end();
   });
@@ -132,18 +160,21 @@ function onFrame(connection: ClientConnection, frame: string) {
     else if (line.startsWith('event:')) event = line.slice(6).trim();
   }
   if (data === undefined) return; // retry: or id-only frames
-  if (event !== 'message') return countOther(event);
+  if (event !== 'message') {
+    connection.group.otherEvents[event] = (connection.group.otherEvents[event] ?? 0) + 1;
+    return;
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(data);
   } catch {
-    counters.unreadable++;
+    connection.group.unreadable++;
     return;
   }
   deliver(connection, parsed);
 }
 
-function openSocketIo(baseUrl: URL, spec: ConnectionSpec, timeoutMs: number): Promise<ClientConnection> {
+function openSocketIo(group: Group, baseUrl: URL, spec: ConnectionSpec, timeoutMs: number): Promise<ClientConnection> {
   return new Promise((resolve, reject) => {
     const socket: Socket = io(baseUrl.origin, {
       transports: ['websocket'],
@@ -153,6 +184,7 @@ function openSocketIo(baseUrl: URL, spec: ConnectionSpec, timeoutMs: number): Pr
       auth: { token: spec.token },
     });
     const connection: ClientConnection = {
+      group,
       userIndex: spec.userIndex,
       open: false,
       seen: new Set(),
@@ -168,14 +200,19 @@ function openSocketIo(baseUrl: URL, spec: ConnectionSpec, timeoutMs: number): Pr
       socket.close();
       reject(error);
     });
-    socket.on('disconnect', (reason) => {
-      if (connection.open && reason !== 'io client disconnect') counters.disconnects++;
-      connection.open = false;
-    });
+    socket.on('disconnect', () => lost(connection));
   });
 }
 
-async function connect(params: { kind: 'sse' | 'socketio'; url: string; specs: ConnectionSpec[]; concurrency: number; timeoutMs: number }) {
+async function connect(params: {
+  group: string;
+  kind: 'sse' | 'socketio';
+  url: string;
+  specs: ConnectionSpec[];
+  concurrency: number;
+  timeoutMs: number;
+}) {
+  const group = groupOf(params.group);
   const baseUrl = new URL(params.url);
   const open = params.kind === 'sse' ? openSse : openSocketIo;
   const started = performance.now();
@@ -187,7 +224,7 @@ async function connect(params: { kind: 'sse' | 'socketio'; url: string; specs: C
     while (next < params.specs.length) {
       const spec = params.specs[next++]!;
       try {
-        opened.push(await open(baseUrl, spec, params.timeoutMs));
+        opened.push(await open(group, baseUrl, spec, params.timeoutMs));
       } catch (error) {
         failed++;
         firstError ??= (error as Error).message;
@@ -195,16 +232,17 @@ async function connect(params: { kind: 'sse' | 'socketio'; url: string; specs: C
     }
   }
   await Promise.all(Array.from({ length: Math.min(params.concurrency, params.specs.length) }, lane));
-  connections.push(...opened);
+  group.connections.push(...opened);
   return { opened: opened.length, failed, firstError, ms: performance.now() - started };
 }
 
-function endStep(params: { expectedPerUser: number[] }) {
+function endStep(params: { group: string; expectedPerUser: number[] }) {
+  const group = groupOf(params.group);
   let distinct = 0;
   let missing = 0;
   let unexpected = 0;
   let received = 0;
-  for (const connection of connections) {
+  for (const connection of group.connections) {
     const expected = params.expectedPerUser[connection.userIndex] ?? 0;
     distinct += connection.seen.size;
     received += connection.received;
@@ -217,31 +255,32 @@ function endStep(params: { expectedPerUser: number[] }) {
     missing,
     duplicates: received - distinct,
     unexpected,
-    stray: counters.stray,
-    unreadable: counters.unreadable,
-    disconnects: counters.disconnects,
-    otherEvents: counters.otherEvents,
-    openConnections: connections.filter((c) => c.open).length,
-    histogram: encodeHistogram(histogram),
+    stray: group.stray,
+    unreadable: group.unreadable,
+    disconnects: group.disconnects,
+    otherEvents: group.otherEvents,
+    openConnections: group.connections.filter((c) => c.open).length,
+    histogram: encodeHistogram(group.histogram),
   };
 }
 
-async function closeAll() {
-  const count = connections.length;
-  for (const connection of connections) {
+async function closeGroup(params: { group: string }) {
+  const group = groups.get(params.group);
+  if (!group) return { closed: 0 };
+  for (const connection of group.connections) {
     connection.open = false;
     connection.close();
   }
-  connections = [];
-  counters.disconnects = 0;
-  return { closed: count };
+  group.histogram.destroy();
+  groups.delete(params.group);
+  return { closed: group.connections.length };
 }
 
 serveRpc({
   ping: () => ({ pid: process.pid }),
   connect,
-  beginStep: ({ step }: { step: number }) => resetStep(step),
-  progress: () => ({ received: counters.received, open: connections.filter((c) => c.open).length }),
+  beginStep: ({ group, step }: { group: string; step: number }) => resetStep(groupOf(group), step),
+  progress: ({ group }: { group: string }) => ({ received: groupOf(group).received }),
   endStep,
-  closeAll,
+  closeGroup,
 });
