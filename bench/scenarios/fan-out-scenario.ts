@@ -81,15 +81,37 @@ export async function runFanOutSweep(
 ): Promise<FanOutResult[]> {
   const settings = options.fanOut;
   const sessions: FanOutSession[] = [];
+  const failed: string[] = [];
+  // A step that throws (the server died, a worker failed) ends that system's sweep, not the run.
+  async function guarded<T>(session: FanOutSession, run: () => Promise<T>): Promise<T | undefined> {
+    if (!session.active) return undefined;
+    try {
+      return await run();
+    } catch (error) {
+      session.active = false;
+      session.result.stoppedBecause = `error: ${(error as Error).message}`;
+      deps.log(`  ${session.system.id}: ${session.result.stoppedBecause}`);
+      return undefined;
+    }
+  }
   try {
-    for (const system of systems) sessions.push(await openSession(system, options, envFor(system), deps));
+    for (const system of systems) {
+      try {
+        sessions.push(await openSession(system, options, envFor(system), deps));
+      } catch (error) {
+        // One system failing to start must not cost the others their figures.
+        deps.log(`  ${system.id}: could not start: ${(error as Error).message}`);
+        failed.push(system.id);
+      }
+    }
     // Warm-up: JIT, Redis scripts and buffers; not reported.
-    for (const session of sessions) await session.runStep(0, settings.warmupRate, settings.warmupMs);
+    for (const session of sessions) await guarded(session, () => session.runStep(0, settings.warmupRate, settings.warmupMs));
     for (const [i, rate] of settings.rates.entries()) {
       const order = sessions.map((_, k) => sessions[(k + i) % sessions.length]!);
       for (const session of order) {
         if (!session.active) continue;
-        const step = await session.runStep(i + 1, rate, settings.stepMs);
+        const step = await guarded(session, () => session.runStep(i + 1, rate, settings.stepMs));
+        if (!step) continue;
         session.result.steps.push(step);
         deps.log(
           `  ${session.system.id} @ ${rate}/s: delivered ${step.delivered}/${step.expected}` +
