@@ -92,12 +92,20 @@ async function main() {
         { pool, startPublisher, redisPid: redis.pid, signer, log },
       )),
     );
+    for (const id of systems) {
+      if (!fanOut.some((r) => r.system === id)) notes.push(`${id}: the fan-out could not start (see the log above)`);
+    }
     await redis.flush();
   }
   if (options.scenarios.includes('idle')) {
     log(`\n-- idle connections: ${options.idle.counts.join(', ')}`);
     for (const id of systems) {
-      idle.push(await runIdle(SYSTEMS[id], options, envFor(SYSTEMS[id]), { pool, signer, log }));
+      try {
+        idle.push(await runIdle(SYSTEMS[id], options, envFor(SYSTEMS[id]), { pool, signer, log }));
+      } catch (error) {
+        notes.push(`${id}: idle connections failed: ${(error as Error).message}`);
+        log(`  ${id}: idle connections failed: ${(error as Error).message}`);
+      }
       await redis.flush();
     }
   }

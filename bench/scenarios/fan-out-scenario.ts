@@ -81,7 +81,6 @@ export async function runFanOutSweep(
 ): Promise<FanOutResult[]> {
   const settings = options.fanOut;
   const sessions: FanOutSession[] = [];
-  const failed: string[] = [];
   // A step that throws (the server died, a worker failed) ends that system's sweep, not the run.
   async function guarded<T>(session: FanOutSession, run: () => Promise<T>): Promise<T | undefined> {
     if (!session.active) return undefined;
@@ -101,7 +100,6 @@ export async function runFanOutSweep(
       } catch (error) {
         // One system failing to start must not cost the others their figures.
         deps.log(`  ${system.id}: could not start: ${(error as Error).message}`);
-        failed.push(system.id);
       }
     }
     // Warm-up: JIT, Redis scripts and buffers; not reported.
