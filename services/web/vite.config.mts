@@ -18,4 +18,13 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: true,
   },
+  // `npx vite --config services/web/vite.config.mts`: the frontend with hot reload, on the
+  // same origin as the API and the stream of services started with `npm start`.
+  server: {
+    host: '127.0.0.1',
+    proxy: {
+      '/api/messages': { target: process.env.STREAM_URL ?? 'http://127.0.0.1:3001' },
+      '/api': { target: process.env.MESSAGES_URL ?? 'http://127.0.0.1:3000' },
+    },
+  },
 });
