@@ -30,7 +30,7 @@ try {
 const SERVICES: ServiceSpec[] = [
   { name: 'messages', entry: 'services/messages/src/main.ts', readyPath: '/healthz', port: config.messages.port },
   { name: 'stream', entry: 'services/stream/src/main.ts', readyPath: '/healthz', port: config.stream.port },
-  { name: 'web', entry: 'services/web/src/main.ts', readyPath: '/', port: config.web.port },
+  { name: 'web', entry: 'services/web/src/main.ts', readyPath: '/healthz', port: config.web.port },
 ];
 
 const children = new Map<string, ChildProcess>();
