@@ -22,7 +22,7 @@ export function renderLatencyChart(results: FanOutResult[], title: string): stri
   const rates = results.flatMap((r) => r.steps.map((s) => s.targetPerSecond));
   const latencies = results.flatMap((r) => r.steps.flatMap((s) => [s.latency.p50Ms, s.latency.p99Ms]));
   const xMin = Math.max(1, Math.min(...rates, 1000));
-  const xMax = Math.max(...rates, xMin * 10);
+  const xMax = niceCeiling(Math.max(...rates, xMin * 10));
   const yMin = Math.min(0.1, ...latencies.filter((v) => v > 0));
   const yMax = niceCeiling(Math.max(100, ...latencies));
   const lx = (v: number) => margin.left + ((Math.log10(v) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin))) * plotW;
