@@ -138,12 +138,14 @@ function openSse(group: Group, baseUrl: URL, spec: ConnectionSpec, timeoutMs: nu
       let buffer = '';
       response.on('data', (chunk: string) => {
         buffer += chunk;
+        let start = 0;
         let end = buffer.indexOf('\n\n');
         while (end !== -1) {
-          onFrame(connection, buffer.slice(0, end));
-          buffer = buffer.slice(end + 2);
-          end = buffer.indexOf('\n\n');
+          onFrame(connection, buffer.slice(start, end));
+          start = end + 2;
+          end = buffer.indexOf('\n\n', start);
         }
+        if (start > 0) buffer = buffer.slice(start);
       });
       response.on('close', () => lost(connection));
     });
