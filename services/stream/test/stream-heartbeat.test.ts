@@ -15,14 +15,18 @@ test('When a stream is idle, then it receives a `: ping` comment every heartbeat
   try {
     await stream.waitFor(() => stream.comments.length >= 5, '5 pings', 5000);
     expect(stream.comments.map((c) => c.text)).toEqual(Array(stream.comments.length).fill('ping'));
-    // One process-wide interval: the first ping comes within one interval of opening, the next ones one interval apart.
-    expect(stream.comments[0]!.at).toBeLessThan(200 + 150);
-    const gaps = stream.comments.slice(1).map((c, i) => c.at - stream.comments[i]!.at);
-    for (const gap of gaps) {
-      expect(gap).toBeGreaterThanOrEqual(150);
-      // Generous: two cores are shared with other test files.
-      expect(gap).toBeLessThan(600);
-    }
+    // One process-wide interval: the first ping comes within about one interval of opening,
+    // the next ones one interval apart. Bounds are loose where a busy machine can delay a
+    // timer or a read (two cores shared with other test files); the median is tight.
+    expect(stream.comments[0]!.at).toBeLessThan(200 + 500);
+    const gaps = stream.comments
+      .slice(1)
+      .map((c, i) => c.at - stream.comments[i]!.at)
+      .sort((a, b) => a - b);
+    const median = gaps[Math.floor(gaps.length / 2)]!;
+    expect(median).toBeGreaterThanOrEqual(180);
+    expect(median).toBeLessThan(350);
+    expect(gaps.at(-1)).toBeLessThan(1500);
     expect(stream.text()).toMatch(/^retry: \d+\n\n(: ping\n\n)+$/);
     expect(stream.events()).toEqual([]);
   } finally {
