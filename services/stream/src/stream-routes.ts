@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { TokenService } from '../../../libs/auth/token-service';
-import { serviceUnavailable } from '../../../libs/http/app-error';
+import { AppError, serviceUnavailable } from '../../../libs/http/app-error';
 import { errorMiddleware } from '../../../libs/http/error-middleware';
 import { requestLogger } from '../../../libs/http/request-logger';
 import type { Logger } from '../../../libs/logger/logger';
@@ -36,6 +36,12 @@ export function createStreamApp({ logger, tokens, isHealthy, isClosing }: Stream
   router.get(STREAM_PATH, (ctx) => {
     // Throws the 503, 406 or 401 this request deserves.
     readStreamRequest(ctx.req, tokens, isClosing());
+    // HEAD (which the router routes here too) gets the headers a stream would start with.
+    if (ctx.method === 'HEAD') {
+      ctx.status = 200;
+      ctx.set('Content-Type', 'text/event-stream');
+      return;
+    }
     // A valid request is only passed here when its stream could not be opened: Redis could not be read.
     throw serviceUnavailable('Events are unavailable right now; retry shortly');
   });
@@ -48,6 +54,9 @@ export function createStreamApp({ logger, tokens, isHealthy, isClosing }: Stream
   app.use(requestLogger(logger));
   app.use(errorMiddleware(logger));
   app.use(router.routes());
-  app.use(router.allowedMethods());
+  app.use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented }));
   return app;
 }
+
+const methodNotAllowed = () => new AppError(405, 'method_not_allowed', 'Method not allowed on this route');
+const notImplemented = () => new AppError(501, 'not_implemented', 'Method not implemented');

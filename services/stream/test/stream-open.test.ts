@@ -107,6 +107,17 @@ describe('GET /api/messages', () => {
   });
 });
 
+describe('Other requests', () => {
+  test('When another method or an unknown path is requested, then it answers 405 or 404 with a JSON error', async () => {
+    const post = await fetch(`${server.url}/api/messages`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect((await post.json()).error.code).toBe('method_not_allowed');
+    const unknown = await fetch(`${server.url}/api/nothing-here`);
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.code).toBe('not_found');
+  });
+});
+
 describe('GET /healthz', () => {
   test('When Redis answers, then it answers 200', async () => {
     const response = await fetch(`${server.url}/healthz`);
