@@ -16,10 +16,28 @@ export function jsonBody(): Middleware {
     if (BODY_METHODS.has(ctx.method) && hasBody(ctx.request.headers) && !ctx.is('application/json')) {
       throw new AppError(415, 'unsupported_media_type', 'Request body must be application/json');
     }
-    await parse(ctx, next);
+    let parsed = false;
+    try {
+      await parse(ctx, () => {
+        parsed = true;
+        return next();
+      });
+    } catch (error) {
+      // A body that claims gzip, deflate or br but does not decompress fails inside zlib
+      // with an error that has no HTTP status; it is the client's fault, not a 500.
+      if (!parsed && isDecompressionError(error)) {
+        throw new AppError(400, 'malformed_body', 'Request body could not be decompressed');
+      }
+      throw error;
+    }
   };
 }
 
 function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
   return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}
+
+function isDecompressionError(error: unknown): boolean {
+  const { errno, code, status } = (error ?? {}) as { errno?: unknown; code?: unknown; status?: unknown };
+  return status === undefined && typeof errno === 'number' && typeof code === 'string';
 }

@@ -10,13 +10,17 @@ export interface RequestOptions {
   token?: string;
   /** Sent as JSON with Content-Type: application/json. */
   json?: unknown;
-  /** Sent as is (for malformed and oversized bodies); set the headers yourself. */
-  body?: string;
+  /** Sent as is (for malformed, compressed and oversized bodies); set the headers yourself. */
+  body?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 
-/** A small HTTP client on fetch for the messages API. Never throws on a status code. */
-export function createApiClient(baseUrl: string) {
+/**
+ * A small HTTP client on fetch for the messages API. Never throws on a status code.
+ * The base URL may be a function, for a client made before its server has started.
+ */
+export function createApiClient(baseUrl: string | (() => string)) {
+  const base = typeof baseUrl === 'string' ? () => baseUrl : baseUrl;
   async function request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
@@ -25,7 +29,7 @@ export function createApiClient(baseUrl: string) {
       headers['content-type'] ??= 'application/json';
       body = JSON.stringify(options.json);
     }
-    const response = await fetch(baseUrl + path, { method, headers, body });
+    const response = await fetch(base() + path, { method, headers, body: body as BodyInit | undefined });
     const text = await response.text();
     let parsed: unknown = text;
     if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
@@ -72,4 +76,22 @@ export async function sendMessage(api: ApiClient, user: TestUser, conversationId
   const response = await api.post(`/api/conversations/${conversationId}/messages`, { token: user.token, json: { content } });
   if (response.status !== 201) throw new Error(`send failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { id: string; content: string; conversationId: string; createdAt: string; mine: boolean };
+}
+
+/**
+ * The ids of a keyset-paged list (conversations or messages), page after page of
+ * `limit`, each page asked `before` the last id seen, until an empty page (at most 20).
+ */
+export async function collectPages(api: ApiClient, path: string, token: string, limit: number): Promise<string[]> {
+  const seen: string[] = [];
+  let before: string | undefined;
+  for (let page = 0; page < 20; page++) {
+    const response = await api.get(`${path}?limit=${limit}${before ? `&before=${before}` : ''}`, { token });
+    expect(response.status).toBe(200);
+    expect(response.body.length).toBeLessThanOrEqual(limit);
+    if (response.body.length === 0) break;
+    seen.push(...response.body.map((item: { id: string }) => item.id));
+    before = seen.at(-1);
+  }
+  return seen;
 }

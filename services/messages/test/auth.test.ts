@@ -1,24 +1,13 @@
+import jwt from 'jsonwebtoken';
 import { createTokenService } from '../../../libs/auth/token-service';
-import type { Database } from '../../../libs/db/prisma-client-factory';
-import { startMessagesApp, testDatabase, type MessagesApp } from '../../../test/support/messages-app';
-import { createApiClient, loginUser, uniqueUsername, type ApiClient } from '../../../test/support/messages-client';
+import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
+import { loginUser, uniqueUsername } from '../../../test/support/messages-client';
 
-let app: MessagesApp;
-let api: ApiClient;
-let db: Database;
+const messages = useMessagesApp();
+const { api } = messages;
+const db = useTestDatabase();
 
-beforeAll(async () => {
-  app = await startMessagesApp();
-  api = createApiClient(app.url);
-  db = testDatabase();
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await db?.$disconnect();
-});
-
-function tokens(secret = app.config.auth.jwtSecret, now?: () => number) {
+function tokens(secret = messages.app.config.auth.jwtSecret, now?: () => number) {
   return createTokenService({ secret, sessionTtlSeconds: 3600, streamTtlSeconds: 60, now });
 }
 
@@ -92,8 +81,8 @@ describe('tokens', () => {
     expect(response.status).toBe(200);
     const lifetime = Date.parse(response.body.expiresAt) - Date.now();
     expect(lifetime).toBeGreaterThan(0);
-    expect(lifetime).toBeLessThanOrEqual(app.config.auth.streamTokenTtlSeconds * 1000);
-    expect(app.config.auth.streamTokenTtlSeconds).toBeLessThanOrEqual(300);
+    expect(lifetime).toBeLessThanOrEqual(messages.app.config.auth.streamTokenTtlSeconds * 1000);
+    expect(messages.app.config.auth.streamTokenTtlSeconds).toBeLessThanOrEqual(300);
     const verified = tokens().verify(response.body.token, ['stream']);
     expect(verified).toMatchObject({ userId: user.id, audience: 'stream' });
   });
@@ -127,7 +116,19 @@ describe('bad tokens', () => {
       }),
     ],
     ['a token in the query string only', () => ({})],
+    ['an HS512 token signed with the right secret', () => ({ authorization: `Bearer ${signed({ sub: user.id }, 'HS512')}` })],
+    ['a token without exp', () => ({ authorization: `Bearer ${signed({ sub: user.id, exp: undefined })}` })],
+    ['a token whose sub is not a user id', () => ({ authorization: `Bearer ${signed({ sub: 'admin' })}` })],
+    ['a token without an audience', () => ({ authorization: `Bearer ${signed({ sub: user.id, aud: undefined })}` })],
+    ['two tokens in one header', () => ({ authorization: `Bearer ${user.token} ${user.token}` })],
   ];
+
+  /** A token signed with the service's secret but not as the service signs them. */
+  function signed(claims: Record<string, unknown>, algorithm: jwt.Algorithm = 'HS256'): string {
+    const payload = { aud: 'session', exp: Math.floor(Date.now() / 1000) + 600, ...claims };
+    for (const key of Object.keys(payload)) if (payload[key as keyof typeof payload] === undefined) delete payload[key as keyof typeof payload];
+    return jwt.sign(payload, messages.app.config.auth.jwtSecret, { algorithm, noTimestamp: true });
+  }
 
   test.each(cases)('When a request carries %s, then 401 with a JSON error', async (name, headers) => {
     const path = name.includes('query') ? `/api/auth_user?token=${user.token}` : '/api/auth_user';
@@ -135,6 +136,15 @@ describe('bad tokens', () => {
     expect(response.status).toBe(401);
     expect(response.body.error).toEqual({ code: expect.any(String), message: expect.any(String) });
     expect(response.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  test.each([
+    ['extra spaces around the token', (token: string) => `Bearer    ${token}   `],
+    ['the scheme in lower case', (token: string) => `bearer ${token}`],
+  ])('When the Authorization header has %s, then the token is still accepted', async (_, header) => {
+    const response = await api.get('/api/auth_user', { headers: { authorization: header(user.token) } });
+    expect(response.status).toBe(200);
+    expect(response.body.id).toBe(user.id);
   });
 
   test('When the token belongs to a user that was deleted, then 401', async () => {

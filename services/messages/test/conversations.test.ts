@@ -1,29 +1,9 @@
-import type { Database } from '../../../libs/db/prisma-client-factory';
-import { startMessagesApp, testDatabase, type MessagesApp } from '../../../test/support/messages-app';
-import {
-  createApiClient,
-  loginUser,
-  sendMessage,
-  startConversation,
-  type ApiClient,
-  type TestUser,
-} from '../../../test/support/messages-client';
+import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
+import { collectPages, loginUser, sendMessage, startConversation, type TestUser } from '../../../test/support/messages-client';
 import { byNewest, insertMessagesAt } from '../../../test/support/messages-fixtures';
 
-let app: MessagesApp;
-let api: ApiClient;
-let db: Database;
-
-beforeAll(async () => {
-  app = await startMessagesApp();
-  api = createApiClient(app.url);
-  db = testDatabase();
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await db?.$disconnect();
-});
+const { api } = useMessagesApp();
+const db = useTestDatabase();
 
 describe('POST /api/conversations', () => {
   test('When a user starts a conversation, then 201 with the other participant, no last message and nothing unread', async () => {
@@ -200,18 +180,7 @@ describe('GET /api/conversations', () => {
     const expected = [...lastMessages].sort(byNewest).map((m) => m.conversationId);
 
     for (const limit of [7, 25, 50]) {
-      const seen: string[] = [];
-      let before: string | undefined;
-      for (let page = 0; page < 20; page++) {
-        const query = `?limit=${limit}${before ? `&before=${before}` : ''}`;
-        const response = await api.get(`/api/conversations${query}`, { token: owner.token });
-        expect(response.status).toBe(200);
-        expect(response.body.length).toBeLessThanOrEqual(limit);
-        if (response.body.length === 0) break;
-        seen.push(...response.body.map((c: { id: string }) => c.id));
-        before = seen.at(-1);
-      }
-      expect(seen).toEqual(expected);
+      expect(await collectPages(api, '/api/conversations', owner.token, limit)).toEqual(expected);
     }
   });
 

@@ -2,15 +2,8 @@ import { EventEmitter, once } from 'node:events';
 import { Redis } from 'ioredis';
 import { createEventChannels } from '../../../libs/events/channels';
 import { compareCursors, isCursor } from '../../../libs/events/cursor';
-import { startMessagesApp, type MessagesApp } from '../../../test/support/messages-app';
-import {
-  createApiClient,
-  loginUser,
-  sendMessage,
-  startConversation,
-  type ApiClient,
-  type TestUser,
-} from '../../../test/support/messages-client';
+import { useMessagesApp } from '../../../test/support/messages-app';
+import { loginUser, sendMessage, startConversation, type TestUser } from '../../../test/support/messages-client';
 
 interface Envelope {
   type: string;
@@ -18,8 +11,8 @@ interface Envelope {
   data: Record<string, unknown>;
 }
 
-let app: MessagesApp;
-let api: ApiClient;
+const messages = useMessagesApp();
+const { api } = messages;
 let subscriber: Redis;
 let reader: Redis;
 let channels: ReturnType<typeof createEventChannels>;
@@ -27,13 +20,12 @@ const received = new Map<string, Envelope[]>();
 const arrivals = new EventEmitter();
 
 beforeAll(async () => {
-  app = await startMessagesApp();
-  api = createApiClient(app.url);
-  channels = createEventChannels(app.config.events.prefix);
+  const { config } = messages.app;
+  channels = createEventChannels(config.events.prefix);
   // The shared Redis: only this file's users' channels are subscribed, so other test
   // files publishing at the same time do not matter.
-  subscriber = new Redis(app.config.redisUrl);
-  reader = new Redis(app.config.redisUrl);
+  subscriber = new Redis(config.redisUrl);
+  reader = new Redis(config.redisUrl);
   subscriber.on('message', (channel: string, payload: string) => {
     const userId = channels.userIdOf(channel)!;
     const list = received.get(userId) ?? [];
@@ -44,7 +36,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.stop();
   subscriber?.disconnect();
   reader?.disconnect();
 });

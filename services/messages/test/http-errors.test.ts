@@ -1,17 +1,13 @@
-import { startMessagesApp, type MessagesApp } from '../../../test/support/messages-app';
-import { createApiClient, loginUser, type ApiClient, type TestUser } from '../../../test/support/messages-client';
+import { gzipSync } from 'node:zlib';
+import { useMessagesApp } from '../../../test/support/messages-app';
+import { loginUser, type TestUser } from '../../../test/support/messages-client';
 
-let app: MessagesApp;
-let api: ApiClient;
+const { api } = useMessagesApp();
 let user: TestUser;
 
 beforeAll(async () => {
-  app = await startMessagesApp();
-  api = createApiClient(app.url);
   user = await loginUser(api);
 });
-
-afterAll(() => app?.stop());
 
 const errorBody = (code: string) => ({ error: { code, message: expect.any(String) } });
 
@@ -54,6 +50,33 @@ describe('request bodies', () => {
     expect(asString.status).toBe(400);
   });
 
+  test.each(['null', '42', 'true'])('When the JSON body is the bare value %s, then 400 (only objects and arrays are JSON bodies here)', async (body) => {
+    const response = await api.post('/api/login', { body, headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(errorBody('malformed_json'));
+  });
+
+  test('When the body has fields the route does not know, then they are ignored', async () => {
+    const response = await api.post('/api/login', { json: { username: user.username, admin: true, id: '1' } });
+    expect(response.status).toBe(200);
+    expect(response.body.authUser.id).toBe(user.id);
+  });
+
+  test('When a body is gzip-compressed, then it is read; when it claims gzip but is not, then 400', async () => {
+    const json = { 'content-type': 'application/json' };
+    const zipped = await api.post('/api/login', {
+      body: gzipSync(JSON.stringify({ username: user.username })),
+      headers: { ...json, 'content-encoding': 'gzip' },
+    });
+    expect(zipped.status).toBe(200);
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const response = await api.post('/api/login', { body: '{"username":"x"}', headers: { ...json, 'content-encoding': encoding } });
+      expect({ encoding, status: response.status, body: response.body }).toEqual({ encoding, status: 400, body: errorBody('malformed_body') });
+    }
+    const unknown = await api.post('/api/login', { body: '{"username":"x"}', headers: { ...json, 'content-encoding': 'x-nope' } });
+    expect(unknown.status).toBe(415);
+  });
+
   test('When a body-carrying request has no body, then the missing field is a 422', async () => {
     const response = await api.post('/api/conversations', { token: user.token });
     expect(response.status).toBe(422);
@@ -74,7 +97,7 @@ describe('routes and ids', () => {
     expect(response.body).toEqual(errorBody('method_not_allowed'));
   });
 
-  const badIds = ['abc', '0', '-1', '01', '1.5', '1e3', '99999999999999999999', '9223372036854775808', '%20'];
+  const badIds = ['abc', '0', '-1', '01', '1.5', '1e3', '99999999999999999999', '9223372036854775808', '%20', '%', '%zz', '%00', '1%00'];
   const routes: [string, (id: string) => [string, string, object?]][] = [
     ['GET /api/conversations/:id', (id) => ['GET', `/api/conversations/${id}`]],
     ['GET /api/conversations/:id/other_participant', (id) => ['GET', `/api/conversations/${id}/other_participant`]],

@@ -1,29 +1,9 @@
-import type { Database } from '../../../libs/db/prisma-client-factory';
-import { startMessagesApp, testDatabase, type MessagesApp } from '../../../test/support/messages-app';
-import {
-  createApiClient,
-  loginUser,
-  sendMessage,
-  startConversation,
-  type ApiClient,
-  type TestUser,
-} from '../../../test/support/messages-client';
+import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
+import { collectPages, loginUser, sendMessage, startConversation, type TestUser } from '../../../test/support/messages-client';
 import { byNewest, insertMessagesAt } from '../../../test/support/messages-fixtures';
 
-let app: MessagesApp;
-let api: ApiClient;
-let db: Database;
-
-beforeAll(async () => {
-  app = await startMessagesApp();
-  api = createApiClient(app.url);
-  db = testDatabase();
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await db?.$disconnect();
-});
+const { api } = useMessagesApp();
+const db = useTestDatabase();
 
 async function pair(): Promise<{ alice: TestUser; bob: TestUser; conversationId: string }> {
   const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
@@ -54,6 +34,10 @@ describe('POST /api/conversations/:id/messages', () => {
     ['empty and blank lines', '\n\nfirst\n   \n\n  second  \n\n', 'first\nsecond'],
     ['Windows line ends', 'a\r\nb\r\n\r\nc', 'a\nb\nc'],
     ['non-breaking and ideographic spaces', 'a\u00a0\u00a0b\u3000c', 'a b c'],
+    ['tabs, vertical tabs, form feeds and NEL (Unicode white space)', '\ta\t\tb\u000b\u000cc\u0085d\t', 'a b c d'],
+    ['lone carriage returns as line ends', 'a\rb\r\rc', 'a\nb\nc'],
+    ['zero-width joiners inside an emoji sequence (kept)', ' 👨\u200d👩\u200d👧 ', '👨\u200d👩\u200d👧'],
+    ['a zero-width space next to text (kept: it is not white space)', 'a\u200bb', 'a\u200bb'],
     ['markup (stored as typed)', '<img src=x onerror=alert(1)>', '<img src=x onerror=alert(1)>'],
   ])('When the content has %s, then it is normalised', async (_, content, expected) => {
     const { alice, conversationId } = await pair();
@@ -88,6 +72,9 @@ describe('POST /api/conversations/:id/messages', () => {
     ['missing', {}],
     ['not a string', { content: 42 }],
     ['null', { content: null }],
+    ['only Windows line ends and tabs', { content: '\r\n\t\r\n \t' }],
+    ['only zero-width characters and white space', { content: '\u200b \u200d\n\ufeff\u2060' }],
+    ['holding a NUL character (PostgreSQL text cannot store it)', { content: 'a\u0000b' }],
   ])('When the content is %s, then 422 with fields.content', async (_, json) => {
     const { alice, conversationId } = await pair();
     const response = await api.post(`/api/conversations/${conversationId}/messages`, { token: alice.token, json });
@@ -144,20 +131,7 @@ describe('GET /api/conversations/:id/messages', () => {
     );
     const expected = [...inserted].sort(byNewest).map((m) => m.id);
     for (const limit of [7, 25, 100]) {
-      const seen: string[] = [];
-      let before: string | undefined;
-      for (let page = 0; page < 20; page++) {
-        const response = await api.get(
-          `/api/conversations/${conversationId}/messages?limit=${limit}${before ? `&before=${before}` : ''}`,
-          { token: alice.token },
-        );
-        expect(response.status).toBe(200);
-        expect(response.body.length).toBeLessThanOrEqual(limit);
-        if (response.body.length === 0) break;
-        seen.push(...response.body.map((m: { id: string }) => m.id));
-        before = seen.at(-1);
-      }
-      expect(seen).toEqual(expected);
+      expect(await collectPages(api, `/api/conversations/${conversationId}/messages`, alice.token, limit)).toEqual(expected);
     }
     const firstPage = await api.get(`/api/conversations/${conversationId}/messages`, { token: alice.token });
     expect(firstPage.body).toHaveLength(25);

@@ -1,32 +1,30 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { startMessagesApp, type MessagesApp } from '../../../test/support/messages-app';
-import { createApiClient, loginUser, sendMessage, startConversation, type ApiClient } from '../../../test/support/messages-client';
+import { useMessagesApp } from '../../../test/support/messages-app';
+import { loginUser, sendMessage, startConversation } from '../../../test/support/messages-client';
 import { startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis';
 
 // This file kills Redis, so it runs the service against a redis-server of its own.
 let redis: PrivateRedis;
-let app: MessagesApp;
-let api: ApiClient;
 const logLines: string[] = [];
-
-beforeAll(async () => {
-  redis = await startPrivateRedis();
-  const sink = new Writable({
+const logger = pino(
+  { level: 'debug' },
+  new Writable({
     write(chunk, _encoding, done) {
       logLines.push(...String(chunk).split('\n').filter(Boolean));
       done();
     },
-  });
-  const logger = pino({ level: 'debug' }, sink);
-  app = await startMessagesApp({ REDIS_URL: redis.url }, { logger });
-  api = createApiClient(app.url);
+  }),
+);
+
+beforeAll(async () => {
+  redis = await startPrivateRedis();
 });
 
-afterAll(async () => {
-  await app?.stop();
-  await redis?.stop();
-});
+// Hooks run in the order declared: Redis starts before the app and stops after it.
+const { api } = useMessagesApp(() => ({ env: { REDIS_URL: redis.url }, deps: { logger } }));
+
+afterAll(() => redis?.stop());
 
 async function health() {
   return api.get('/healthz');

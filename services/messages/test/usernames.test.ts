@@ -1,23 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { startMessagesApp, type MessagesApp } from '../../../test/support/messages-app';
-import { createApiClient, loginUser, type ApiClient, type TestUser } from '../../../test/support/messages-client';
+import { useMessagesApp } from '../../../test/support/messages-app';
+import { loginUser, type TestUser } from '../../../test/support/messages-client';
 
-let app: MessagesApp;
-let api: ApiClient;
+const { api } = useMessagesApp();
 let caller: TestUser;
 // A prefix no other test uses, so the results are exactly this file's users.
 const prefix = `s${randomBytes(5).toString('hex')}`;
 
 beforeAll(async () => {
-  app = await startMessagesApp();
-  api = createApiClient(app.url);
   caller = await loginUser(api, `${prefix}Caller`);
   for (const name of ['gamma', 'Alpha', 'delta', 'Beta', 'epsilon', 'zeta', '_under', 'xunder']) {
     await loginUser(api, `${prefix}${name}`);
   }
 });
-
-afterAll(() => app?.stop());
 
 const search = (term: string) => api.get(`/api/usernames?search=${encodeURIComponent(term)}`, { token: caller.token });
 
@@ -39,6 +34,14 @@ test('When the search holds "_" or "%", then they are taken literally, not as wi
   expect((await search(`${prefix}\\`)).body).toEqual([]);
 });
 
+test('When the search is exactly 39 characters, then it is accepted and finds the one 39-character username', async () => {
+  const name = `${prefix}${'q'.repeat(39 - prefix.length)}`;
+  await loginUser(api, name);
+  const response = await search(name);
+  expect(response.status).toBe(200);
+  expect(response.body).toEqual([name]);
+});
+
 test('When nothing matches, then an empty array', async () => {
   expect((await search(`${prefix}nobody`)).body).toEqual([]);
 });
@@ -47,6 +50,7 @@ test.each([
   ['missing', '/api/usernames'],
   ['empty', '/api/usernames?search='],
   ['given twice', '/api/usernames?search=a&search=b'],
+  ['holding a NUL character', '/api/usernames?search=a%00'],
   ['over 39 characters', `/api/usernames?search=${'a'.repeat(40)}`],
 ])('When the search is %s, then 422 with fields.search', async (_, path) => {
   const response = await api.get(path, { token: caller.token });

@@ -2,15 +2,17 @@ import { notFound, validationFailed } from '../../../../libs/http/app-error';
 import type { MessageRepository } from '../data/message-repository';
 import type { MessageRecord } from '../data/records';
 import type { EventNotifier } from '../events/event-notifier';
-import { MAX_CONTENT_LENGTH, contentLength, normaliseContent } from './content-normaliser';
+import { MAX_CONTENT_LENGTH, contentLength, hasVisibleContent, normaliseContent } from './content-normaliser';
 import { presentMessage } from './presenters';
 
 export function createMessageService(messages: MessageRepository, notifier: EventNotifier) {
   /** Stores a message, then tells the receiver and the sender's other tabs and devices. */
   async function send(conversationId: string, senderId: string, rawContent: string): Promise<MessageRecord> {
     const content = normaliseContent(rawContent);
+    if (!hasVisibleContent(content)) throw validationFailed({ content: 'must not be empty' });
+    // PostgreSQL text cannot hold NUL: refused here rather than failing the insert with a 500.
+    if (content.includes('\u0000')) throw validationFailed({ content: 'must not contain NUL characters' });
     const length = contentLength(content);
-    if (length === 0) throw validationFailed({ content: 'must not be empty' });
     if (length > MAX_CONTENT_LENGTH) {
       throw validationFailed({ content: `must be at most ${MAX_CONTENT_LENGTH} characters (got ${length})` });
     }

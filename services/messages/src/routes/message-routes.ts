@@ -7,9 +7,9 @@ import type { MessageService } from '../domain/message-service';
 import { presentMessage } from '../domain/presenters';
 import { beforeIdSchema, limitSchema, parseInput } from '../domain/validation';
 
-// The 480-character limit applies after normalisation (message-service.ts); this cap
-// only keeps absurd input from being normalised at all.
-const sendBody = z.object({ content: z.string({ error: 'is required' }).max(16_384, 'is far too long') });
+// Content rules (normalisation, emptiness, 480 characters) apply after normalisation, in
+// message-service.ts; the 64 KiB body limit already bounds what gets normalised.
+const sendBody = z.object({ content: z.string({ error: 'is required' }) });
 const listQuery = z.object({ before: beforeIdSchema, limit: limitSchema(25, 100) });
 
 export function messageRoutes(messages: MessageService, requireSession: Middleware<UserState>) {

@@ -7,7 +7,12 @@ import { parseInput } from '../domain/validation';
 
 const SUGGESTIONS = 5;
 const searchQuery = z.object({
-  search: z.string({ error: 'is required' }).min(1, 'must not be empty').max(39, 'must be at most 39 characters'),
+  search: z
+    .string({ error: 'is required' })
+    .min(1, 'must not be empty')
+    .max(39, 'must be at most 39 characters')
+    // PostgreSQL text cannot hold NUL: refused here rather than failing the query with a 500.
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters'),
 });
 
 export function userRoutes(users: UserRepository, requireUser: Middleware<UserState>) {
