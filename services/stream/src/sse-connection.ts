@@ -34,8 +34,9 @@ const HEADERS = {
  * becomes `live`. Events at or before the last cursor are dropped in both states, so
  * an event that is both in the history and live goes out once.
  *
- * Cleanup hangs off one AbortSignal, aborted exactly once when the response closes,
- * whichever side closed it.
+ * Cleanup runs from one place, exactly once, when the response closes, whichever side
+ * closed it: the `onClose` listeners (plain callbacks, not an AbortController: this
+ * object exists once per open connection, and every few hundred bytes count).
  */
 export class SseConnection {
   readonly userId: string;
@@ -48,7 +49,7 @@ export class SseConnection {
   private pending: FanOutEvent[] = [];
   private pendingBytes = 0;
   private catchUpRun = 0;
-  private readonly controller = new AbortController();
+  private closeListeners: (() => void)[] = [];
   private readonly maxBufferedBytes: number;
 
   constructor(
@@ -62,8 +63,10 @@ export class SseConnection {
     res.once('close', () => this.handleClose());
   }
 
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  /** Runs `listener` once when the connection closes (at once if it already has). */
+  onClose(listener: () => void): void {
+    if (this.state === 'closed') listener();
+    else this.closeListeners.push(listener);
   }
 
   get closed(): boolean {
@@ -180,6 +183,8 @@ export class SseConnection {
     this.closeReason ??= 'client';
     this.pending = [];
     this.pendingBytes = 0;
-    this.controller.abort();
+    const listeners = this.closeListeners;
+    this.closeListeners = [];
+    for (const listener of listeners) listener();
   }
 }

@@ -5,6 +5,7 @@ import type { EventLogReader } from '../../../libs/events/event-log-reader';
 import type { Logger } from '../../../libs/logger/logger';
 import { catchUp } from './catch-up';
 import { createChannelRegistry } from './channel-registry';
+import { createExpiryWheel } from './expiry-wheel';
 import { SseConnection } from './sse-connection';
 import { PING_FRAME, REAUTH_FRAME, reconnectFrame } from './sse-frames';
 
@@ -21,9 +22,6 @@ export interface OpenStreamRequest {
   /** Last-Event-ID, unchecked; undefined for a fresh start. */
   resumeFrom: string | undefined;
 }
-
-// setTimeout's longest delay; a later expiry re-arms the timer when it fires.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Everything between the shared Redis subscriber and the open streams of this
@@ -53,8 +51,9 @@ export function createStreamHub(options: {
   subscriber.on('message', onMessage);
   subscriber.on('ready', onReady);
 
-  // One interval for all streams rather than a timer each.
+  // One interval for all streams rather than a timer each, for heartbeats and for expiry.
   const heartbeat = setInterval(() => registry.forEachConnection((c) => c.write(PING_FRAME)), settings.heartbeatMs);
+  const expiry = createExpiryWheel<SseConnection>((connection) => connection.end(REAUTH_FRAME));
 
   /**
    * Opens a stream. A fresh one (no cursor) first reads its user's newest cursor and
@@ -76,30 +75,16 @@ export function createStreamHub(options: {
       maxBufferedBytes: settings.maxBufferedBytes,
     });
     connection.open();
-    let expiry = armExpiry(connection, request.expiresAt);
-    connection.signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(expiry);
-        registry.leave(connection);
-      },
-      { once: true },
-    );
     // Registered (so live events are buffered for it) and subscribed before its history is read.
     registry.join(connection);
+    const expiryKey = expiry.add(connection, request.expiresAt.getTime());
+    // Registered last: it runs at once if the connection already closed.
+    connection.onClose(() => {
+      expiry.remove(connection, expiryKey);
+      registry.leave(connection);
+    });
     void catchUp(connection, () => registry.subscription(connection), reader, logger);
     return connection;
-
-    function armExpiry(target: SseConnection, expiresAt: Date): NodeJS.Timeout {
-      const remaining = expiresAt.getTime() - Date.now();
-      return setTimeout(
-        () => {
-          if (remaining > MAX_TIMER_MS) expiry = armExpiry(target, expiresAt);
-          else target.end(REAUTH_FRAME);
-        },
-        Math.max(0, Math.min(remaining, MAX_TIMER_MS)),
-      );
-    }
   }
 
   /**
@@ -125,6 +110,7 @@ export function createStreamHub(options: {
   async function shutdown(spreadMs: number): Promise<void> {
     shuttingDown = true;
     clearInterval(heartbeat);
+    expiry.stop();
     const connections = registry.allConnections();
     await Promise.all(
       connections.map(
@@ -135,14 +121,10 @@ export function createStreamHub(options: {
               connection.end(reconnectFrame(retryMs));
               resolve();
             }, Math.random() * spreadMs);
-            connection.signal.addEventListener(
-              'abort',
-              () => {
-                clearTimeout(timer);
-                resolve();
-              },
-              { once: true },
-            );
+            connection.onClose(() => {
+              clearTimeout(timer);
+              resolve();
+            });
           }),
       ),
     );
@@ -153,6 +135,7 @@ export function createStreamHub(options: {
   function stats() {
     return {
       ...registry.stats(),
+      expiryBuckets: expiry.size(),
       subscriberListeners: subscriber.listenerCount('message'),
     };
   }
