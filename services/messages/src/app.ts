@@ -13,6 +13,7 @@ import { createUserRepository } from './data/user-repository';
 import { createAuthService } from './domain/auth-service';
 import { createConversationService } from './domain/conversation-service';
 import { createMessageService } from './domain/message-service';
+import { createUserService } from './domain/user-service';
 import type { EventNotifier } from './events/event-notifier';
 import type { HealthCheck } from './health/health-check';
 import { authRoutes } from './routes/auth-routes';
@@ -48,7 +49,7 @@ export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin 
   for (const router of [
     healthRoutes(checkHealth),
     authRoutes(auth, authenticated, { devLogin }),
-    userRoutes(users, authenticated),
+    userRoutes(createUserService(users), authenticated),
     conversationRoutes(conversations, authenticated, participant),
     messageRoutes(messages, participant),
   ]) {

@@ -63,6 +63,7 @@ describe('POST /api/conversations', () => {
     ['missing', {}],
     ['empty', { username: '' }],
     ['not a username', { username: 'a b%' }],
+    ['not ASCII', { username: 'jürgen' }],
     ['not a string', { username: ['x'] }],
   ])('When the username is %s, then 422 with fields.username', async (_, json) => {
     const alice = await loginUser(api);
@@ -203,6 +204,8 @@ describe('GET /api/conversations', () => {
     ['limit=1&limit=2', 'limit'],
     ['before=abc', 'before'],
     ['before=0', 'before'],
+    ['before=01', 'before'],
+    ['before=', 'before'],
     ['before=99999999999999999999', 'before'],
   ])('When the query has %s, then 422 names %s', async (query, field) => {
     const user = await loginUser(api);

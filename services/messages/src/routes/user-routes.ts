@@ -2,10 +2,9 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { UserState } from '../auth/require-user';
-import type { UserRepository } from '../data/user-repository';
+import type { UserService } from '../domain/user-service';
 import { parseInput } from '../domain/validation';
 
-const SUGGESTIONS = 5;
 const searchQuery = z.object({
   search: z
     .string({ error: 'is required' })
@@ -15,12 +14,12 @@ const searchQuery = z.object({
     .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters'),
 });
 
-export function userRoutes(users: UserRepository, requireUser: Middleware<UserState>) {
+export function userRoutes(users: UserService, requireUser: Middleware<UserState>) {
   const router = new Router<UserState>();
 
   router.get('/api/usernames', requireUser, async (ctx) => {
     const { search } = parseInput(searchQuery, ctx.query);
-    ctx.body = await users.searchUsernames(search, ctx.state.user.id, SUGGESTIONS);
+    ctx.body = await users.suggestUsernames(search, ctx.state.user.id);
   });
 
   return router;
