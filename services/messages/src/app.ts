@@ -43,8 +43,10 @@ export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin 
   const app = new Koa();
   // Everything is JSON from here on; a stack trace or HTML error page never leaves.
   app.silent = true;
-  app.use(errorMiddleware(logger));
+  // The request log wraps the error middleware, so it logs the status actually sent
+  // (inside it, a thrown error would still show Koa's default 404).
   app.use(requestLogger(logger));
+  app.use(errorMiddleware(logger));
   app.use(jsonBody());
   for (const router of [
     healthRoutes(checkHealth),

@@ -86,3 +86,14 @@ test('When requests carried tokens, then no token appears in any log line', asyn
   const signature = user.token.split('.')[2]!;
   expect(logLines.filter((line) => line.includes(signature))).toEqual([]);
 });
+
+test('When requests fail, then each request log line carries the status that was sent', async () => {
+  const marker = `status_probe_${Date.now()}`;
+  await api.get(`/api/conversations?${marker}=1`);
+  await api.post(`/api/login?${marker}=2`, { json: { username: '' } });
+  const lines = logLines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request' && String(l.url).includes(marker));
+  expect(lines.map((l) => [l.method, l.status])).toEqual([
+    ['GET', 401],
+    ['POST', 422],
+  ]);
+});
