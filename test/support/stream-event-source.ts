@@ -18,7 +18,7 @@ const NAMED_EVENTS = ['read', 'resync', 'reauth', 'reconnect'];
 
 export function openEventSource(
   baseUrl: string,
-  options: { token: string; tokenInHeader?: boolean; query?: Record<string, string>; lastEventId?: string },
+  options: { token: string; tokenInHeader?: boolean; query?: Record<string, string> },
 ): RecordedEventSource {
   const url = new URL('/api/messages', baseUrl);
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
@@ -26,10 +26,6 @@ export function openEventSource(
   const headerFetch: FetchLike = (input, init) => {
     const headers: Record<string, string> = { ...init.headers };
     if (options.tokenInHeader !== false) headers.Authorization = `Bearer ${options.token}`;
-    // Only for the first request: later reconnects send the id EventSource tracked.
-    if (options.lastEventId && !headers['Last-Event-ID'] && recorded.opens === 0) {
-      headers['Last-Event-ID'] = options.lastEventId;
-    }
     return fetch(input, { ...init, headers });
   };
   const source = new EventSource(url, { fetch: headerFetch });
