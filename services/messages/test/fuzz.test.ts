@@ -1,5 +1,5 @@
 import { useMessagesApp } from '../../../test/support/messages-app';
-import { loginUser, sendMessage, startConversation, type TestUser } from '../../../test/support/messages-client';
+import { loginUser, sendMessage, startConversation, uniqueUsername, type TestUser } from '../../../test/support/messages-client';
 
 // A bounded, seeded fuzz of the whole API: random routes, ids, queries, bodies, content
 // types and Authorization headers. Seeded, so a failure reproduces; the inputs that once
@@ -32,7 +32,10 @@ test(`When ${REQUESTS} random requests hit the API, then none answers 5xx and ev
   const next = random(20261125);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
 
-  const strings = ['', ' ', 'a', '\u0000', 'a\u0000b', '\u200b', '%', '_', '\\', '"', 'ü', '😀', '\r\n\t', 'a'.repeat(40), 'x'.repeat(600)];
+  // The only valid username among them is unique to this run: a fuzzed login creates no
+  // user that another test file could trip over.
+  const name = uniqueUsername('fuzz');
+  const strings = ['', ' ', name, '\u0000', 'a\u0000b', '\u200b', '%', '%_', '\\', '"', 'ü', '😀', '\r\n\t', 'a'.repeat(40), 'x'.repeat(600)];
   const values: unknown[] = [...strings, null, 0, -1, 1.5, 1e21, true, [], ['a'], {}, { a: 1 }];
   const ids = () => [conversationId, messageId, '0', '01', '-1', 'abc', '%', '%zz', '%00', '9'.repeat(25), '1e3', '%F0%9F%98%80'];
   const paths = [
