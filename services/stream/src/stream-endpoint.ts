@@ -37,13 +37,15 @@ export function createStreamEndpoint(options: {
     // Streams live for minutes: no idle timeout on their sockets.
     req.setTimeout(0);
     hub.open(res, request).then(
-      () => {
+      (connection) => {
+        // Undefined: the client left before its stream opened.
+        if (!connection) return;
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         logger.info({ method: req.method, url: redactUrlTokens(req.url ?? ''), status: 200, ms: Math.round(ms * 10) / 10 }, 'request');
       },
       (error: Error) => {
-        logger.warn({ err: error.message }, 'cannot open a stream: redis is unavailable');
-        // Nothing was written yet: the Koa route answers 503 for it.
+        logger.warn({ err: error.message }, 'cannot open a stream');
+        // Nothing was written yet: the Koa route answers 503 (Redis unreadable, or shutting down).
         if (!res.headersSent && !res.destroyed) fallback(req, res);
       },
     );
