@@ -3,11 +3,11 @@ import { createTokenService } from '../../../libs/auth/token-service';
 import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
 import { loginUser, uniqueUsername } from '../../../test/support/messages-client';
 
-const messages = useMessagesApp();
-const { api } = messages;
+const service = useMessagesApp();
+const { api } = service;
 const db = useTestDatabase();
 
-function tokens(secret = messages.app.config.auth.jwtSecret, now?: () => number) {
+function tokens(secret = service.app.config.auth.jwtSecret, now?: () => number) {
   return createTokenService({ secret, sessionTtlSeconds: 3600, streamTtlSeconds: 60, now });
 }
 
@@ -81,8 +81,8 @@ describe('tokens', () => {
     expect(response.status).toBe(200);
     const lifetime = Date.parse(response.body.expiresAt) - Date.now();
     expect(lifetime).toBeGreaterThan(0);
-    expect(lifetime).toBeLessThanOrEqual(messages.app.config.auth.streamTokenTtlSeconds * 1000);
-    expect(messages.app.config.auth.streamTokenTtlSeconds).toBeLessThanOrEqual(300);
+    expect(lifetime).toBeLessThanOrEqual(service.app.config.auth.streamTokenTtlSeconds * 1000);
+    expect(service.app.config.auth.streamTokenTtlSeconds).toBeLessThanOrEqual(300);
     const verified = tokens().verify(response.body.token, ['stream']);
     expect(verified).toMatchObject({ userId: user.id, audience: 'stream' });
   });
@@ -125,9 +125,10 @@ describe('bad tokens', () => {
 
   /** A token signed with the service's secret but not as the service signs them. */
   function signed(claims: Record<string, unknown>, algorithm: jwt.Algorithm = 'HS256'): string {
-    const payload = { aud: 'session', exp: Math.floor(Date.now() / 1000) + 600, ...claims };
-    for (const key of Object.keys(payload)) if (payload[key as keyof typeof payload] === undefined) delete payload[key as keyof typeof payload];
-    return jwt.sign(payload, messages.app.config.auth.jwtSecret, { algorithm, noTimestamp: true });
+    const payload = Object.fromEntries(
+      Object.entries({ aud: 'session', exp: Math.floor(Date.now() / 1000) + 600, ...claims }).filter(([, value]) => value !== undefined),
+    );
+    return jwt.sign(payload, service.app.config.auth.jwtSecret, { algorithm, noTimestamp: true });
   }
 
   test.each(cases)('When a request carries %s, then 401 with a JSON error', async (name, headers) => {

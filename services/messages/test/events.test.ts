@@ -11,8 +11,8 @@ interface Envelope {
   data: Record<string, unknown>;
 }
 
-const messages = useMessagesApp();
-const { api } = messages;
+const service = useMessagesApp();
+const { api } = service;
 let subscriber: Redis;
 let reader: Redis;
 let channels: ReturnType<typeof createEventChannels>;
@@ -20,7 +20,7 @@ const received = new Map<string, Envelope[]>();
 const arrivals = new EventEmitter();
 
 beforeAll(async () => {
-  const { config } = messages.app;
+  const { config } = service.app;
   channels = createEventChannels(config.events.prefix);
   // The shared Redis: only this file's users' channels are subscribed, so other test
   // files publishing at the same time do not matter.
