@@ -34,6 +34,9 @@ export class InvalidTokenError extends Error {
 
 const ALGORITHM = 'HS256';
 const USER_ID = /^[1-9]\d{0,18}$/;
+// 19 digits can exceed a BIGINT; such a subject would fail every database query with a 500.
+const MAX_USER_ID = 9223372036854775807n;
+const isUserId = (sub: unknown): sub is string => typeof sub === 'string' && USER_ID.test(sub) && BigInt(sub) <= MAX_USER_ID;
 
 export interface TokenServiceOptions {
   secret: string;
@@ -72,7 +75,7 @@ export function createTokenService({ secret, sessionTtlSeconds, streamTtlSeconds
       }
       throw new InvalidTokenError('Invalid token', 'invalid');
     }
-    if (typeof payload === 'string' || typeof payload.sub !== 'string' || !USER_ID.test(payload.sub)) {
+    if (typeof payload === 'string' || !isUserId(payload.sub)) {
       throw new InvalidTokenError('Invalid token subject', 'invalid');
     }
     // jsonwebtoken accepts tokens without `exp`; this product never issues one.

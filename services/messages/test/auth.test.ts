@@ -119,6 +119,7 @@ describe('bad tokens', () => {
     ['an HS512 token signed with the right secret', () => ({ authorization: `Bearer ${signed({ sub: user.id }, 'HS512')}` })],
     ['a token without exp', () => ({ authorization: `Bearer ${signed({ sub: user.id, exp: undefined })}` })],
     ['a token whose sub is not a user id', () => ({ authorization: `Bearer ${signed({ sub: 'admin' })}` })],
+    ['a token whose sub is beyond BIGINT', () => ({ authorization: `Bearer ${signed({ sub: '9999999999999999999' })}` })],
     ['a token without an audience', () => ({ authorization: `Bearer ${signed({ sub: user.id, aud: undefined })}` })],
     ['two tokens in one header', () => ({ authorization: `Bearer ${user.token} ${user.token}` })],
   ];
