@@ -54,6 +54,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--rates takes positive numbers');
     options.fanOut.rates = rates;
   }
+  // --idle=… replaces the idle connection counts (for probing; not for reported runs).
+  const idle = listArg('idle')?.map(Number);
+  if (idle) {
+    if (idle.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('--idle takes positive integers');
+    options.idle.counts = idle;
+  }
   return options;
 }
 

@@ -8,7 +8,8 @@ import type { IdleResult } from '../scenarios/idle-scenario';
  * the issue's targets checked one by one (met, missed, or not measured).
  */
 export interface SystemSummary {
-  maxSustainedPerSecond: number;
+  /** 0 when no rate was sustained; null when the fan-out did not run for this system. */
+  maxSustainedPerSecond: number | null;
   /** True when the system sustained the sweep's top rate: its real limit is higher. */
   sustainedTopRate: boolean;
   idleRssPerConnectionKb: number | null;
@@ -49,7 +50,7 @@ export function compare(fanOut: FanOutResult[], idle: IdleResult[], rates: numbe
   }
   for (const result of idle) {
     const first = result.points[0];
-    systems[result.system] ??= { maxSustainedPerSecond: 0, sustainedTopRate: false, idleRssPerConnectionKb: null };
+    systems[result.system] ??= { maxSustainedPerSecond: null, sustainedTopRate: false, idleRssPerConnectionKb: null };
     systems[result.system]!.idleRssPerConnectionKb = first ? first.rssPerConnectionKb : null;
   }
   // The highest rate every system delivered completely: the fairest common point.

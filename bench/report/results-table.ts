@@ -112,7 +112,7 @@ export function renderReport(report: {
         ['system', 'max rate with p99 < 50 ms', `p99 at ${c.commonRate === null ? 'n/a' : n(c.commonRate) + '/s'}`, 'idle KB/conn'],
         Object.entries(c.systems).map(([id, s]) => [
           id,
-          `${s.sustainedTopRate ? '≥ ' : ''}${n(s.maxSustainedPerSecond)}/s`,
+          s.maxSustainedPerSecond === null ? 'n/a' : `${s.sustainedTopRate ? '≥ ' : ''}${n(s.maxSustainedPerSecond)}/s`,
           c.p99AtCommonRate[id] === undefined ? 'n/a' : `${c.p99AtCommonRate[id]} ms`,
           s.idleRssPerConnectionKb ?? 'n/a',
         ]),
