@@ -47,14 +47,15 @@ export function createEventLogReader(redis: Redis, channels: EventChannels) {
     }
     const info = pairs(infoResult[1] as unknown[]);
     const lastId = String(info['last-generated-id']);
-    const maxDeleted = String(info['max-deleted-entry-id'] ?? START);
-    const firstEntry = info['first-entry'] as [string, unknown] | null;
     if (compareCursors(cursor, lastId) > 0) return { kind: 'resync', reason: 'cursor is unknown', latestCursor: lastId };
-    if (maxDeleted !== START && compareCursors(cursor, maxDeleted) < 0) {
-      return { kind: 'resync', reason: 'cursor is older than the replay window', latestCursor: lastId };
-    }
-    if (maxDeleted === START && cursor !== START && firstEntry && compareCursors(cursor, firstEntry[0]) < 0) {
-      return { kind: 'resync', reason: 'cursor predates the event log', latestCursor: lastId };
+    const firstId = (info['first-entry'] as [string, unknown] | null)?.[0];
+    if (firstId && compareCursors(cursor, firstId) < 0 && !nothingMissingBetween(cursor, info)) {
+      // Entries between the cursor and the log's first one are gone: trimmed, or never
+      // in this log because it was recreated (Redis lost its data, or the log expired).
+      const trimmed = Number(info['entries-added']) > Number(info.length);
+      if (trimmed) return { kind: 'resync', reason: 'cursor is older than the replay window', latestCursor: lastId };
+      // "0-0" (before any event) is complete as long as nothing was trimmed.
+      if (cursor !== START) return { kind: 'resync', reason: 'cursor predates the event log', latestCursor: lastId };
     }
     const events: EventEnvelope[] = [];
     for (const [id, fields] of rangeResult?.[1] as [string, string[]][]) {
@@ -70,6 +71,16 @@ export function createEventLogReader(redis: Redis, channels: EventChannels) {
 }
 
 export type EventLogReader = ReturnType<typeof createEventLogReader>;
+
+/**
+ * Whether the cursor is exactly where trimming stopped: Redis 7.2+ records the newest
+ * trimmed id as max-deleted-entry-id (7.0 leaves it at 0-0 when trimming), and
+ * nothing lies between it and the first entry.
+ */
+function nothingMissingBetween(cursor: string, info: Record<string, unknown>): boolean {
+  const maxDeleted = String(info['max-deleted-entry-id'] ?? START);
+  return maxDeleted !== START && compareCursors(cursor, maxDeleted) >= 0;
+}
 
 function pairs(flat: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
