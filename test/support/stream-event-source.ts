@@ -8,6 +8,8 @@ export interface RecordedEventSource {
   source: EventSource;
   /** Every event, in order: `type` is "message", "read", "resync", "reauth" or "reconnect". */
   received: { type: string; id: string; data: string }[];
+  /** The `ready` events (one per stream opened: its starting cursor), apart from `received`. */
+  ready: { id: string; data: string }[];
   opens: number;
   opened(): Promise<void>;
   waitFor(condition: () => boolean, what: string, timeoutMs?: number): Promise<void>;
@@ -36,6 +38,7 @@ export function openEventSource(
   const recorded: RecordedEventSource = {
     source,
     received: [],
+    ready: [],
     opens: 0,
     opened: () => recorded.waitFor(() => recorded.opens > 0, 'open'),
     waitFor(condition, what, timeoutMs = 10_000) {
@@ -64,6 +67,10 @@ export function openEventSource(
     recorded.received.push({ type: event.type, id: event.lastEventId, data: event.data });
     notify();
   };
+  source.addEventListener('ready', (event: MessageEvent) => {
+    recorded.ready.push({ id: event.lastEventId, data: event.data });
+    notify();
+  });
   source.addEventListener('message', record);
   for (const name of NAMED_EVENTS) source.addEventListener(name, record);
   return recorded;

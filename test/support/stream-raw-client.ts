@@ -28,8 +28,15 @@ export interface RawStream {
   text(): string;
   frames: SseFrame[];
   comments: SseComment[];
-  /** Events (frames with data), in order. */
+  /**
+   * Events (frames with data), in order. Without a type: every event but `ready`, the
+   * stream's opening handshake (ask for `events('ready')` or `ready()` to see it), so
+   * a count of events is a count of what was delivered.
+   */
   events(type?: string): SseFrame[];
+  /** The `ready` frame (the stream's starting cursor), once it arrived. */
+  ready(): SseFrame | undefined;
+  waitForReady(timeoutMs?: number): Promise<SseFrame>;
   waitFor(condition: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   waitForEvents(count: number, type?: string, timeoutMs?: number): Promise<SseFrame[]>;
   /** Resolves when the response ends or the connection closes. */
@@ -133,7 +140,13 @@ function wrap(response: IncomingMessage, request: http.ClientRequest): RawStream
     text: () => raw,
     frames,
     comments,
-    events: (type) => frames.filter((f) => f.data !== '' && (type === undefined || f.event === type)),
+    events: (type) =>
+      frames.filter((f) => f.data !== '' && (type === undefined ? f.event !== 'ready' : f.event === type)),
+    ready: () => frames.find((f) => f.event === 'ready'),
+    async waitForReady(timeoutMs) {
+      await stream.waitFor(() => stream.ready() !== undefined, 'the ready frame', timeoutMs);
+      return stream.ready()!;
+    },
     waitFor(condition, what, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { compareCursors, isCursor } from '../../../libs/events/cursor';
 import type { EventEnvelope } from '../../../libs/events/event-types';
-import { eventFrame, resyncFrame, retryFrame, type FanOutEvent } from './sse-frames';
+import { eventFrame, readyFrame, resyncFrame, retryFrame, type FanOutEvent } from './sse-frames';
 
 export type ConnectionState = 'catching-up' | 'live' | 'closed';
 
@@ -73,13 +73,19 @@ export class SseConnection {
     return this.state === 'closed';
   }
 
-  /** Sends status and headers at once (the client sees `open` before any event), then the retry hint. */
+  /**
+   * Sends status and headers at once (the client sees `open` before any event), then
+   * the retry hint and, when the starting cursor is a cursor, `ready` with it. The
+   * `ready` id equals `lastCursor`, so deduplication and catch-up are unchanged; a
+   * malformed client cursor gets no `ready`, and its `resync` carries the id instead.
+   */
   open(): void {
     // SSE frames are small and latency matters more than packet count.
     this.res.socket?.setNoDelay(true);
     this.res.writeHead(200, HEADERS);
     this.res.flushHeaders();
-    this.write(retryFrame(this.options.retryMs));
+    const start = this.options.resumeFrom;
+    this.write(retryFrame(this.options.retryMs) + (isCursor(start) ? readyFrame(start) : ''));
   }
 
   /**

@@ -35,6 +35,17 @@ export function retryFrame(retryMs: number): string {
 }
 
 /**
+ * Sent once, right after `retry:`, with the cursor the stream starts from (the log's
+ * newest for a fresh stream, else the client's own). Its `id:` sets the browser's
+ * Last-Event-ID, so a tab that received no event before losing its connection still
+ * reconnects by cursor instead of as a fresh stream that would skip what was published
+ * during the outage; the `data:` tells a page the cursor to pass as `?lastEventId=`.
+ */
+export function readyFrame(cursor: string): string {
+  return `id: ${cursor}\nevent: ready\ndata: {"cursor":"${cursor}"}\n\n`;
+}
+
+/**
  * Tells the client to refetch its state over REST. The id moves its Last-Event-ID to
  * the log's newest cursor, so its next reconnect resumes from here.
  */

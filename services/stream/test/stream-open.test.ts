@@ -75,7 +75,7 @@ describe('GET /api/messages', () => {
     }
   }
 
-  test('When the token is valid, then status and SSE headers arrive at once, before any event, followed by the retry line', async () => {
+  test('When the token is valid, then status and SSE headers arrive at once, before any event, followed by the retry line and `ready` with the starting cursor', async () => {
     const stream = await openRawStream(server.url, { token: sessionToken(uniqueUserId()) });
     try {
       expect(stream.status).toBe(200);
@@ -83,8 +83,9 @@ describe('GET /api/messages', () => {
       expect(stream.headers['cache-control']).toBe('no-cache, no-transform');
       expect(stream.headers['x-accel-buffering']).toBe('no');
       expect(stream.headers['content-length']).toBeUndefined();
-      await stream.waitFor(() => stream.frames.length > 0, 'the retry line');
-      expect(stream.text()).toBe('retry: 1500\n\n');
+      await stream.waitForReady();
+      // A user without events: the baseline is "0-0" (before any event), still a cursor to resume from.
+      expect(stream.text()).toBe('retry: 1500\n\nid: 0-0\nevent: ready\ndata: {"cursor":"0-0"}\n\n');
       expect(stream.events()).toEqual([]);
     } finally {
       stream.close();

@@ -55,7 +55,8 @@ test('When the cursor is older than the replay window, then the first event is r
 
     const next = await smallWindow.publishMessage(userId, 'next');
     await stream.waitForEvents(1, 'message');
-    expect(stream.events().map((e) => [e.event, e.id])).toEqual([
+    expect(stream.frames.filter((f) => f.data !== '').map((e) => [e.event, e.id])).toEqual([
+      ['ready', first],
       ['resync', newest],
       ['message', next],
     ]);
@@ -96,6 +97,11 @@ test('When the cursor is newer than anything Redis knows, then the client gets r
   const stream = await resume(userId, '99999999999999-0');
   const [resync] = await stream.waitForEvents(1, 'resync');
   expect(resync).toMatchObject({ id: latest, data: JSON.stringify({ reason: 'cursor is unknown' }) });
+  // `ready` repeats the client's cursor (well-formed, so the stream starts from it); the resync then moves it.
+  expect(stream.frames.filter((f) => f.data !== '').map((e) => [e.event, e.id])).toEqual([
+    ['ready', '99999999999999-0'],
+    ['resync', latest],
+  ]);
 });
 
 test('When Last-Event-ID is not a cursor, then the client gets resync with the newest cursor', async () => {
@@ -104,4 +110,6 @@ test('When Last-Event-ID is not a cursor, then the client gets resync with the n
   const stream = await resume(userId, 'garbage\u00e9');
   const [resync] = await stream.waitForEvents(1, 'resync');
   expect(resync).toMatchObject({ id: latest, data: JSON.stringify({ reason: 'malformed cursor' }) });
+  // No `ready` for a cursor that is not one: the resync's id is the first the client gets.
+  expect(stream.frames.filter((f) => f.data !== '').map((e) => e.event)).toEqual(['resync']);
 });

@@ -32,7 +32,8 @@ test('When the service stops, then each open stream gets a `reconnect` frame wit
   await stopping;
   const retries = new Set<number>();
   for (const stream of streams) {
-    expect(stream.events().map((e) => [e.event, e.id ?? ''])).toEqual([
+    expect(stream.frames.filter((f) => f.data !== '').map((e) => [e.event, e.id ?? ''])).toEqual([
+      ['ready', '0-0'],
       ['message', cursor],
       ['reconnect', ''],
     ]);

@@ -24,7 +24,7 @@ test('When the token expires, then the stream receives `event: reauth` and is en
   const endedAt = Date.now();
   expect(endedAt).toBeGreaterThanOrEqual(exp * 1000 - 50);
   expect(endedAt).toBeLessThan(exp * 1000 + 3000);
-  expect(stream.events().map((e) => e.event)).toEqual(['message', 'reauth']);
+  expect(stream.frames.filter((f) => f.data !== '').map((e) => e.event)).toEqual(['ready', 'message', 'reauth']);
   expect(stream.events()[0]!.id).toBe(cursor);
   expect(stream.text().endsWith('event: reauth\ndata: {"reason":"token expired"}\n\n')).toBe(true);
   expect(fixture.server.stats()).toMatchObject({ connections: 0, users: 0 });
