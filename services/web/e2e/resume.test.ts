@@ -80,6 +80,29 @@ test('When the stream token expires, then the page reopens the stream with a fre
   expect(await messages.getByText('Across a reauth', { exact: true }).count()).toBe(1);
 });
 
+test('When an idle tab (no event ever received) reauths, then it reopens with ?lastEventId= from `ready` and does not refetch', async () => {
+  const carol = await logIn(browser, product.url, uniqueUsername('carol'));
+  try {
+    const streams: string[] = [];
+    const listFetches: string[] = [];
+    carol.page.on('request', (request: Request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/api/messages') streams.push(request.url());
+      if (request.method() === 'GET' && url.pathname === '/api/conversations') listFetches.push(request.url());
+    });
+    // Two reopens (tokens last 2 s): by the second request, the first reopened stream has had its `open`.
+    await carol.page.waitForRequest((request) => new URL(request.url()).pathname === '/api/messages' && streams.length >= 2, {
+      timeout: 20_000,
+    });
+    // Carol has no events: her streams start from "0-0", which `ready` told the page.
+    expect(streams.map((url) => new URL(url).searchParams.get('lastEventId'))).toEqual(['0-0', '0-0']);
+    expect(listFetches).toEqual([]);
+    await waitForConnection(carol.page, 'connected');
+  } finally {
+    await carol.context.close();
+  }
+});
+
 test('When Redis loses its data while a message is sent, then the page is told to resync, refetches, and shows the message once', async () => {
   const refetch = bob.page.waitForRequest(
     (request) => request.method() === 'GET' && /^\/api\/conversations\/\d+\/messages$/.test(new URL(request.url()).pathname),

@@ -12,6 +12,8 @@ export interface LiveEventHandlers {
    * The stream is open. `resumed` is false when it was opened without a cursor, so
    * events published before it opened may be missing from what the page has
    * (the caller refetches unless this is the very first open, which precedes the fetches).
+   * Every stream's `ready` gives a cursor, so after the first open this is rare: only a
+   * stream lost before its `ready` arrived.
    */
   open(info: { resumed: boolean }): void;
   state(state: ConnectionState): void;
@@ -26,10 +28,13 @@ const MAX_RETRY_MS = 5000;
  *
  * - The URL carries a short-lived stream token (`POST /api/stream_token`), never the
  *   login token: URLs end up in logs and histories.
- * - The last event id (the cursor) is tracked here. The browser resends it by itself
- *   as Last-Event-ID when it reconnects after a network error; when this code opens
- *   a new EventSource (after `reauth`, or after the browser gave up) it passes it as
- *   `?lastEventId=`, so the server replays what was missed.
+ * - The last event id (the cursor) is tracked here, from every event and from `ready`,
+ *   which each stream sends first with the cursor it starts from: an idle tab that
+ *   never received an event has a cursor too. The browser resends it by itself as
+ *   Last-Event-ID when it reconnects after a network error; when this code opens a
+ *   new EventSource (after `reauth`, or after the browser gave up) it passes it as
+ *   `?lastEventId=`, so the server replays what was missed instead of the page
+ *   refetching.
  * - The browser gives up for good (readyState CLOSED) on any non-200 answer, for
  *   example 401 once the stream token expired during an outage, or 502 from the
  *   proxy while the stream service is down. Then a new token is fetched and the
@@ -90,6 +95,11 @@ export function createLiveEvents(fetchStreamToken: () => Promise<TokenAnswer>, h
       setState('connected');
       handlers.open({ resumed: lastEventId !== undefined });
     };
+    es.addEventListener('ready', (event) => {
+      if (!current()) return;
+      // Its id is the stream's starting cursor (the browser already took it as Last-Event-ID).
+      track(event);
+    });
     es.onmessage = (event) => {
       if (!current()) return;
       track(event);
