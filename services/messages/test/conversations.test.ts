@@ -4,6 +4,7 @@ import { byNewest, insertMessagesAt } from '../../../test/support/messages-fixtu
 
 const { api } = useMessagesApp();
 const db = useTestDatabase();
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('POST /api/conversations', () => {
   test('When a user starts a conversation, then 201 with the other participant, no last message and nothing unread', async () => {
@@ -15,6 +16,7 @@ describe('POST /api/conversations', () => {
       otherParticipant: { id: bob.id, username: bob.username, avatarUrl: null },
       lastMessage: null,
       hasUnreadMessages: false,
+      otherParticipantReadAt: expect.stringMatching(ISO_8601),
     });
   });
 
@@ -97,6 +99,8 @@ describe('GET /api/conversations/:id and /other_participant', () => {
       otherParticipant: { id: alice.id, username: alice.username, avatarUrl: null },
       lastMessage: { ...sent, mine: false },
       hasUnreadMessages: true,
+      // Alice's marker: sending moved it to her message.
+      otherParticipantReadAt: sent.createdAt,
     });
     const forAlice = await api.get(`/api/conversations/${conversationId}`, { token: alice.token });
     expect(forAlice.body.lastMessage).toEqual(sent);
@@ -138,6 +142,40 @@ describe('hasUnreadMessages', () => {
     expect([await unread(alice), await unread(bob)]).toEqual([true, false]);
     expect((await api.post(`/api/conversations/${id}/read_messages`, { token: alice.token })).status).toBe(204);
     expect([await unread(alice), await unread(bob)]).toEqual([false, false]);
+  });
+});
+
+describe('otherParticipantReadAt', () => {
+  test('When the other participant reads, then every conversation answer carries their read marker, at the newest message they read', async () => {
+    const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
+    const id = await startConversation(api, alice, bob);
+    // The same field from each of the three answers that carry a conversation, as Alice sees them.
+    const seenByBob = async () => {
+      const one = await api.get(`/api/conversations/${id}`, { token: alice.token });
+      const listed = await api.get('/api/conversations', { token: alice.token });
+      const started = await api.post('/api/conversations', { token: alice.token, json: { username: bob.username } });
+      expect(started.status).toBe(200);
+      const values = [one.body, listed.body.find((c: { id: string }) => c.id === id), started.body].map(
+        (c: { otherParticipantReadAt: string }) => c.otherParticipantReadAt,
+      );
+      expect(new Set(values).size).toBe(1);
+      return values[0]!;
+    };
+
+    const first = await sendMessage(api, alice, id, 'one');
+    // Bob has not read it: his marker is where the conversation started, before the message.
+    expect(Date.parse(await seenByBob())).toBeLessThan(Date.parse(first.createdAt));
+
+    expect((await api.get(`/api/conversations/${id}/messages`, { token: bob.token })).status).toBe(200);
+    expect(await seenByBob()).toBe(first.createdAt);
+
+    const second = await sendMessage(api, alice, id, 'two');
+    expect(Date.parse(await seenByBob())).toBeLessThan(Date.parse(second.createdAt));
+    expect((await api.post(`/api/conversations/${id}/read_messages`, { token: bob.token })).status).toBe(204);
+    expect(await seenByBob()).toBe(second.createdAt);
+
+    // Bob sees Alice's marker the same way: her own message moved it.
+    expect((await api.get(`/api/conversations/${id}`, { token: bob.token })).body.otherParticipantReadAt).toBe(second.createdAt);
   });
 });
 

@@ -5,6 +5,7 @@ import type { ConversationRecord } from './records';
 interface ConversationRow {
   id: bigint;
   messages_read_at: Date;
+  other_messages_read_at: Date;
   other_id: bigint;
   other_username: string;
   other_avatar_url: string | null;
@@ -23,7 +24,7 @@ export interface ConversationKey {
 // The viewer's participation, the conversation, the other participant and the last
 // message, in one row. Everything after FROM is completed by the callers.
 const SELECT_CONVERSATION = Prisma.sql`
-  SELECT c.id, me.messages_read_at,
+  SELECT c.id, me.messages_read_at, op.messages_read_at AS other_messages_read_at,
          other.id AS other_id, other.username AS other_username, other.avatar_url AS other_avatar_url,
          m.id AS message_id, m.content AS message_content, m.user_id AS message_user_id, m.created_at AS message_created_at
   FROM participants me
@@ -35,6 +36,7 @@ function toConversationRecord(row: ConversationRow): ConversationRecord {
   return {
     id: String(row.id),
     messagesReadAt: row.messages_read_at,
+    otherMessagesReadAt: row.other_messages_read_at,
     otherParticipant: { id: String(row.other_id), username: row.other_username, avatarUrl: row.other_avatar_url },
     lastMessage:
       row.message_id === null

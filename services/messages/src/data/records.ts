@@ -19,4 +19,6 @@ export interface ConversationRecord {
   lastMessage: MessageRecord | null;
   /** The viewer's read marker. */
   messagesReadAt: Date;
+  /** The other participant's read marker: the viewer's messages up to it were seen. */
+  otherMessagesReadAt: Date;
 }

@@ -18,4 +18,9 @@ export interface ConversationJson {
   otherParticipant: UserJson;
   lastMessage: MessageJson | null;
   hasUnreadMessages: boolean;
+  /**
+   * The other participant's read marker (ISO 8601): the viewer's messages created at or
+   * before it were seen, so a page can show "Seen" after a reload, not only on a live `read`.
+   */
+  otherParticipantReadAt: string;
 }

@@ -24,5 +24,6 @@ export function presentConversation(conversation: ConversationRecord, viewerId: 
     lastMessage: last ? presentMessage(last, viewerId) : null,
     // Unread: the last message is the other participant's and newer than the viewer's marker.
     hasUnreadMessages: !!last && last.userId !== viewerId && last.createdAt > conversation.messagesReadAt,
+    otherParticipantReadAt: conversation.otherMessagesReadAt.toISOString(),
   };
 }
