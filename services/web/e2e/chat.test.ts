@@ -122,9 +122,13 @@ describe('Two users chatting in two browser windows', () => {
     await field.fill('');
   });
 
-  test('When the page is reloaded, then the session and the conversation survive, and the conversation page can be captured', async () => {
+  test('When the page is reloaded, then the session, the conversation and "Seen" survive, and the conversation page can be captured', async () => {
+    // Bob's open page has read Alice's last message: "Seen", from the live `read` event...
+    await alice.page.getByText('Seen', { exact: true }).waitFor();
     await alice.page.reload();
     await alice.page.getByRole('list', { name: 'Messages' }).getByText('Hello Bob!').waitFor();
+    // ...and after the reload from the conversation's otherParticipantReadAt: a fresh stream replays no `read` event.
+    await alice.page.getByText('Seen', { exact: true }).waitFor();
     await alice.page.locator('.connection[data-state="connected"]').waitFor();
     await bob.page.getByLabel('Message', { exact: true }).fill('Yes! Sorry, I was making tea.');
     await bob.page.getByRole('button', { name: 'Send' }).click();

@@ -8,8 +8,14 @@ function message(id: string, conversationId: string, createdAt: string, mine = f
   return { id, conversationId, createdAt, mine, content: `message ${id}` };
 }
 
-function conversation(id: string, lastMessage: Message | null, hasUnreadMessages = false, other = bob): Conversation {
-  return { id, otherParticipant: other, lastMessage, hasUnreadMessages };
+function conversation(
+  id: string,
+  lastMessage: Message | null,
+  hasUnreadMessages = false,
+  other = bob,
+  otherParticipantReadAt = '2026-01-01T00:00:00.000Z',
+): Conversation {
+  return { id, otherParticipant: other, lastMessage, hasUnreadMessages, otherParticipantReadAt };
 }
 
 // The page's conversation list merges REST answers and live events in whatever order they arrive.
@@ -61,5 +67,18 @@ describe('The conversation store', () => {
     store.applyRead({ conversationId: '10', userId: '2', readAt: '2026-01-01T10:00:05.000Z' });
     store.applyRead({ conversationId: '10', userId: '2', readAt: '2026-01-01T10:00:01.000Z' });
     expect(store.seenAt('10')).toBe('2026-01-01T10:00:05.000Z');
+  });
+
+  test('When REST answers and read events both carry the read marker, then the latest one is kept, whichever came last', () => {
+    const store = createConversationStore();
+    const mine = message('1', '10', '2026-01-01T10:00:00.000Z', true);
+    store.upsert(conversation('10', mine, false, bob, '2026-01-01T10:00:00.000Z'));
+    expect(store.seenAt('10')).toBe('2026-01-01T10:00:00.000Z');
+    store.applyRead({ conversationId: '10', userId: '2', readAt: '2026-01-01T10:00:07.000Z' });
+    // A REST answer that predates the read event does not move "Seen" back.
+    store.addPage([conversation('10', mine, false, bob, '2026-01-01T10:00:00.000Z')], 25, true);
+    expect(store.seenAt('10')).toBe('2026-01-01T10:00:07.000Z');
+    store.upsert(conversation('10', mine, false, bob, '2026-01-01T10:00:09.000Z'));
+    expect(store.seenAt('10')).toBe('2026-01-01T10:00:09.000Z');
   });
 });

@@ -8,7 +8,8 @@ import { compareMessages, type Conversation, type Message, type ReadEvent } from
  */
 export function createConversationStore() {
   const byId = new Map<string, Conversation>();
-  // When the other participant last read each conversation, from live `read` events.
+  // When the other participant last read each conversation, from REST answers
+  // (`otherParticipantReadAt`, so "Seen" survives a reload) and live `read` events.
   const seenAt = new Map<string, string>();
   const listeners = new Set<() => void>();
   let hasMore = false;
@@ -18,7 +19,17 @@ export function createConversationStore() {
     for (const listener of listeners) listener();
   }
 
+  /** Keeps the later read marker, whichever source it came from; true when it moved. */
+  function noteSeen(conversationId: string, readAt: string | undefined): boolean {
+    if (!readAt) return false;
+    const previous = seenAt.get(conversationId);
+    if (previous && Date.parse(previous) >= Date.parse(readAt)) return false;
+    seenAt.set(conversationId, readAt);
+    return true;
+  }
+
   function merge(incoming: Conversation) {
+    noteSeen(incoming.id, incoming.otherParticipantReadAt);
     const known = byId.get(incoming.id);
     if (known?.lastMessage && (!incoming.lastMessage || compareMessages(known.lastMessage, incoming.lastMessage) > 0)) {
       // Ours is newer (a live event the REST answer predates): keep it and its unread state.
@@ -72,10 +83,7 @@ export function createConversationStore() {
     },
 
     applyRead(event: ReadEvent) {
-      const previous = seenAt.get(event.conversationId);
-      if (previous && Date.parse(previous) >= Date.parse(event.readAt)) return;
-      seenAt.set(event.conversationId, event.readAt);
-      changed();
+      if (noteSeen(event.conversationId, event.readAt)) changed();
     },
 
     seenAt: (conversationId: string) => seenAt.get(conversationId),

@@ -18,6 +18,8 @@ export interface Conversation {
   otherParticipant: User;
   lastMessage: Message | null;
   hasUnreadMessages: boolean;
+  /** The other participant's read marker: my messages created at or before it were seen. */
+  otherParticipantReadAt: string;
 }
 
 export interface ReadEvent {
