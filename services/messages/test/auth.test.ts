@@ -141,6 +141,20 @@ describe('bad tokens', () => {
   });
 
   test.each([
+    ['no Authorization header', {}, 'token_missing'],
+    ['an empty Authorization header', { authorization: '' }, 'token_missing'],
+    ['a bare "Bearer"', { authorization: 'Bearer' }, 'token_malformed'],
+    ['a Basic scheme', { authorization: 'Basic YTpi' }, 'token_malformed'],
+    ['two tokens', { authorization: 'Bearer a b' }, 'token_malformed'],
+    ['a token that is not a JWT', { authorization: 'Bearer not-a-jwt' }, 'token_malformed'],
+  ] as [string, Record<string, string>, string][])('When a request carries %s, then 401 with code %s', async (_, headers, code) => {
+    for (const path of ['/api/auth_user', '/api/conversations/1/messages']) {
+      const response = await api.get(path, { headers });
+      expect({ path, status: response.status, code: response.body.error.code }).toEqual({ path, status: 401, code });
+    }
+  });
+
+  test.each([
     ['extra spaces around the token', (token: string) => `Bearer    ${token}   `],
     ['the scheme in lower case', (token: string) => `bearer ${token}`],
   ])('When the Authorization header has %s, then the token is still accepted', async (_, header) => {

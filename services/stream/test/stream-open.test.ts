@@ -52,13 +52,21 @@ describe('GET /api/messages', () => {
     }
   });
 
-  test('When no token is sent, then it answers 401 with a JSON error', async () => {
-    for (const headers of [{}, { Authorization: 'Basic dXNlcjpwYXNz' }, { Authorization: 'Bearer' }] as Record<string, string>[]) {
-      const stream = await openRawStream(server.url, { headers });
+  test('When no usable token is sent, then it answers 401 with a JSON error saying whether it is missing or malformed', async () => {
+    const cases: [Record<string, string>, Record<string, string>, RegExp][] = [
+      [{}, {}, /required/i],
+      // A query token does not rescue a bad header: the header is what the client meant.
+      [{ Authorization: 'Basic dXNlcjpwYXNz' }, { token: sessionToken(userId) }, /malformed/i],
+      [{ Authorization: 'Bearer' }, {}, /malformed/i],
+      [{ Authorization: 'Bearer a b' }, {}, /malformed/i],
+    ];
+    for (const [headers, query, message] of cases) {
+      const stream = await openRawStream(server.url, { headers, query });
       await stream.ended;
       expect(stream.status).toBe(401);
       expect(stream.headers['www-authenticate']).toBe('Bearer');
-      expect(JSON.parse(stream.text()).error.code).toBe('unauthorized');
+      const { error } = JSON.parse(stream.text());
+      expect(error).toEqual({ code: 'unauthorized', message: expect.stringMatching(message) });
     }
   });
 

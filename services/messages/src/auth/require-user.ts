@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import { tokenFromRequest } from '../../../../libs/auth/bearer-token';
 import { AppError } from '../../../../libs/http/app-error';
 import type { UserRecord } from '../data/records';
-import { userGone, type AuthService } from '../domain/auth-service';
+import { tokenRefused, userGone, type AuthService } from '../domain/auth-service';
 
 export interface UserState {
   userId: string;
@@ -12,7 +12,14 @@ export interface UserState {
 
 // `Authorization: Bearer <session token>` only. No `?token=` here: query tokens are
 // for the stream service's EventSource, and stream tokens are refused (auth-service.ts).
-const bearer = (authorization: string) => tokenFromRequest(authorization || undefined);
+function bearer(authorization: string): string | undefined {
+  try {
+    return tokenFromRequest(authorization || undefined);
+  } catch (error) {
+    // A header that is not `Bearer <token>`: 401 token_malformed.
+    throw tokenRefused(error);
+  }
+}
 
 /** A valid session token of an existing user, looked up first; or 401. */
 export function requireUser(auth: AuthService): Middleware<UserState> {

@@ -9,6 +9,11 @@ export interface LoginResult extends SignedToken {
 
 export const userGone = () => unauthorized('The token belongs to no user', 'token_invalid');
 
+/** A refused token as the API answers it: 401 with code `token_<reason>`; anything else unchanged. */
+export function tokenRefused(error: unknown): unknown {
+  return error instanceof InvalidTokenError ? unauthorized(error.message, `token_${error.reason}`) : error;
+}
+
 export function createAuthService(users: UserRepository, tokens: TokenService) {
   /** Development login: as the user with this name in any case, created when missing. */
   async function login(username: string): Promise<LoginResult> {
@@ -31,8 +36,7 @@ export function createAuthService(users: UserRepository, tokens: TokenService) {
     try {
       return tokens.verify(token, ['session']).userId;
     } catch (error) {
-      if (error instanceof InvalidTokenError) throw unauthorized(error.message, `token_${error.reason}`);
-      throw error;
+      throw tokenRefused(error);
     }
   }
 
