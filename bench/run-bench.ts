@@ -173,7 +173,9 @@ async function main() {
   log(report);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
-  const suffix = options.quick ? '-quick' : '';
+  // Only a complete, unmodified full run may replace the committed figures.
+  const complete = options.systems.length === 3 && options.scenarios.length === 3 && !options.probing;
+  const suffix = options.quick ? '-quick' : complete ? '' : '-partial';
   const json = JSON.stringify(results, null, 2) + '\n';
   writeFileSync(path.join(RESULTS_DIR, `${stamp}${suffix}.json`), json);
   writeFileSync(path.join(RESULTS_DIR, `latest${suffix}.json`), json);
@@ -182,7 +184,7 @@ async function main() {
     const title = `Fan-out latency vs rate, ${options.fanOut.connections.toLocaleString('en')} connections, ${machine.nproc} cores (${results.mode} run ${results.startedAt.slice(0, 16)}Z)`;
     writeFileSync(path.join(RESULTS_DIR, `latency${suffix}.svg`), renderLatencyChart(fanOut, title));
   }
-  if (!options.quick && options.systems.length === 3 && options.scenarios.length === 3) {
+  if (!options.quick && complete) {
     if (updateReadmeFigures(path.join(REPO_ROOT, 'bench', 'README.md'), results, report)) log('bench/README.md: latest figures updated');
   }
   log(`results: bench/results/${stamp}${suffix}.json, latest${suffix}.json, latency${suffix}.svg (${results.durationSeconds} s)`);

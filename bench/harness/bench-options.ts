@@ -4,6 +4,8 @@
  */
 export interface BenchOptions {
   quick: boolean;
+  /** True when --rates, --connections or --idle changed the settings. */
+  probing: boolean;
   profile: boolean;
   systems: ('product' | 'raw' | 'socketio')[];
   scenarios: ('fanout' | 'idle' | 'e2e')[];
@@ -46,13 +48,20 @@ export function parseOptions(argv: string[]): BenchOptions {
   const scenarios = (listArg('scenarios') ?? ['fanout', 'idle', 'e2e']) as BenchOptions['scenarios'];
   for (const s of systems) if (!['product', 'raw', 'socketio'].includes(s)) throw new Error(`unknown system ${s}`);
   for (const s of scenarios) if (!['fanout', 'idle', 'e2e'].includes(s)) throw new Error(`unknown scenario ${s}`);
-  const base = { quick, profile: argv.includes('--profile'), systems, scenarios };
+  const probing = ['rates', 'connections', 'idle'].some((name) => listArg(name) !== undefined);
+  const base = { quick, probing, profile: argv.includes('--profile'), systems, scenarios };
   const options = quick ? quickOptions(base) : fullOptions(base);
   // --rates=… replaces the fan-out sweep (for probing one region; not for reported runs).
   const rates = listArg('rates')?.map(Number);
   if (rates) {
     if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--rates takes positive numbers');
     options.fanOut.rates = rates;
+  }
+  // --connections=… replaces the fan-out's connection count (for probing; not for reported runs).
+  const connections = listArg('connections')?.map(Number)[0];
+  if (connections !== undefined) {
+    if (!Number.isInteger(connections) || connections <= 0) throw new Error('--connections takes a positive integer');
+    options.fanOut.connections = connections;
   }
   // --idle=… replaces the idle connection counts (for probing; not for reported runs).
   const idle = listArg('idle')?.map(Number);
@@ -63,7 +72,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return options;
 }
 
-type BaseOptions = Pick<BenchOptions, 'quick' | 'profile' | 'systems' | 'scenarios'>;
+type BaseOptions = Pick<BenchOptions, 'quick' | 'probing' | 'profile' | 'systems' | 'scenarios'>;
 
 function quickOptions(base: BaseOptions): BenchOptions {
   {
