@@ -6,6 +6,7 @@ import type { Logger } from '../../../libs/logger/logger';
 import { catchUp } from './catch-up';
 import { createChannelRegistry } from './channel-registry';
 import { createExpiryWheel } from './expiry-wheel';
+import { createHeartbeatWheel } from './heartbeat-wheel';
 import { SseConnection } from './sse-connection';
 import { PING_FRAME, REAUTH_FRAME, reconnectFrame } from './sse-frames';
 
@@ -51,8 +52,8 @@ export function createStreamHub(options: {
   subscriber.on('message', onMessage);
   subscriber.on('ready', onReady);
 
-  // One interval for all streams rather than a timer each, for heartbeats and for expiry.
-  const heartbeat = setInterval(() => registry.forEachConnection((c) => c.write(PING_FRAME)), settings.heartbeatMs);
+  // Process-wide intervals rather than a timer per stream, for heartbeats and for expiry.
+  const heartbeat = createHeartbeatWheel<SseConnection>(settings.heartbeatMs, (c) => c.write(PING_FRAME));
   const expiry = createExpiryWheel<SseConnection>((connection) => connection.end(REAUTH_FRAME));
 
   /**
@@ -78,9 +79,11 @@ export function createStreamHub(options: {
     // Registered (so live events are buffered for it) and subscribed before its history is read.
     registry.join(connection);
     const expiryKey = expiry.add(connection, request.expiresAt.getTime());
+    const heartbeatSlot = heartbeat.add(connection);
     // Registered last: it runs at once if the connection already closed.
     connection.onClose(() => {
       expiry.remove(connection, expiryKey);
+      heartbeat.remove(connection, heartbeatSlot);
       registry.leave(connection);
     });
     void catchUp(connection, () => registry.subscription(connection), reader, logger);
@@ -109,7 +112,7 @@ export function createStreamHub(options: {
    */
   async function shutdown(spreadMs: number): Promise<void> {
     shuttingDown = true;
-    clearInterval(heartbeat);
+    heartbeat.stop();
     expiry.stop();
     const connections = registry.allConnections();
     await Promise.all(
@@ -136,6 +139,7 @@ export function createStreamHub(options: {
     return {
       ...registry.stats(),
       expiryBuckets: expiry.size(),
+      heartbeats: heartbeat.size(),
       subscriberListeners: subscriber.listenerCount('message'),
     };
   }
