@@ -29,7 +29,7 @@ export function updateReadmeFigures(readmePath: string, results: { startedAt: st
     `Machine: ${m.nproc} cores (\`nproc\`), ${m.cpuModel} (\`lscpu\`), ${m.memoryGb} GB RAM, Linux ${m.kernel}, ` +
       `Node ${m.node}, Redis ${m.redis}, \`ulimit -Hn\` ${m.openFilesLimit}. ` +
       `Load average (1/5/15 min) before ${m.loadAverageBefore.join(' / ')}, after ${m.loadAverageAfter.join(' / ')}: ` +
-      'the machine is shared with other people’s test runs, and the figures depend on its load.',
+      'the machine is shared with other workloads, and the figures depend on its load.',
     '',
     `Packages: ${Object.entries(results.packages).map(([name, version]) => `${name} ${version}`).join(', ')}.`,
     '',

@@ -37,7 +37,7 @@ export interface EndToEndStep {
   postLatency: LatencySummary;
   messagesCpuPercent: number;
   streamCpuPercent: number;
-  /** Every postgres process on the machine (other people's tests included). */
+  /** Every postgres process on the machine (other workloads' included). */
   postgresCpuPercent: number;
   clientsCpuPercent: number;
   machineCpuPercent: number;

@@ -33,7 +33,7 @@ export interface FanOutStep {
   /** The load generators' CPU: all client workers together, and the publisher (100% = one core). */
   clientsCpuPercent: number;
   publisherCpuPercent: number;
-  /** All cores of the machine, every process (other people's too): 100 = saturated. */
+  /** All cores of the machine, every process (other workloads' too): 100 = saturated. */
   machineCpuPercent: number;
   serverRssMb: number;
   rssPerConnectionKb: number;
