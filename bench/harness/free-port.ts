@@ -1,15 +1,5 @@
-import net from 'node:net';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// One freePort for tests and bench.
+export { freePort } from '../../test/support/free-port';
 
 /** Polls `url` until it answers 200 (servers are ready when their health check is). */
 export async function waitForHealthy(url: string, timeoutMs = 30_000, isAlive: () => boolean = () => true): Promise<void> {

@@ -2,6 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from './free-port';
+
+// Re-exported: service tests import freePort from here.
+export { freePort };
 
 /**
  * A redis-server of the test's own, on a free port, for tests that stop, flush or
@@ -59,17 +63,6 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await kill();
     },
   };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPing(port: number): Promise<void> {
