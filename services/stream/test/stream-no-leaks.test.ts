@@ -1,5 +1,6 @@
-import { startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis';
-import { sessionToken, startStreamFixture, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
+import type { PrivateRedis } from '../../../test/support/private-redis';
+import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream-private-redis';
+import { sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 
 // Reference counting: after many connects and disconnects (racing each other on the
@@ -8,15 +9,9 @@ import { openRawStream } from '../../../test/support/stream-raw-client';
 let redis: PrivateRedis;
 let fixture: StreamFixture;
 
-beforeAll(async () => {
-  redis = await startPrivateRedis();
-  fixture = await startStreamFixture({ REDIS_URL: redis.url });
-});
+beforeAll(async () => ({ redis, fixture } = await startStreamOnPrivateRedis()));
 
-afterAll(async () => {
-  await fixture.stop();
-  await redis.stop();
-});
+afterAll(() => stopStreamOnPrivateRedis(fixture, redis));
 
 // The figure is 10,000: STREAM_LEAK_CONNECTIONS=10000 runs it (about 12 s here, alone);
 // 1,000 keeps the default suite lean.

@@ -1,5 +1,6 @@
-import { startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis';
-import { sessionToken, startStreamFixture, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
+import type { PrivateRedis } from '../../../test/support/private-redis';
+import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream-private-redis';
+import { sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 
 // Redis unavailable: health says so, new streams get a clear 503 (nothing half-open),
@@ -7,15 +8,9 @@ import { openRawStream } from '../../../test/support/stream-raw-client';
 let redis: PrivateRedis;
 let fixture: StreamFixture;
 
-beforeAll(async () => {
-  redis = await startPrivateRedis();
-  fixture = await startStreamFixture({ REDIS_URL: redis.url });
-});
+beforeAll(async () => ({ redis, fixture } = await startStreamOnPrivateRedis()));
 
-afterAll(async () => {
-  await fixture.stop();
-  await redis.stop();
-});
+afterAll(() => stopStreamOnPrivateRedis(fixture, redis));
 
 async function eventually(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

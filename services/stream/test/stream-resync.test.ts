@@ -1,8 +1,8 @@
-import { startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis';
+import type { PrivateRedis } from '../../../test/support/private-redis';
+import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream-private-redis';
 import {
   createTestPublisher,
   sessionToken,
-  startStreamFixture,
   streamTestConfig,
   uniqueUserId,
   type StreamFixture,
@@ -16,19 +16,13 @@ let redis: PrivateRedis;
 let fixture: StreamFixture;
 const opened: RawStream[] = [];
 
-beforeAll(async () => {
-  redis = await startPrivateRedis();
-  fixture = await startStreamFixture({ REDIS_URL: redis.url });
-});
+beforeAll(async () => ({ redis, fixture } = await startStreamOnPrivateRedis()));
 
 afterEach(() => {
   for (const stream of opened.splice(0)) stream.close();
 });
 
-afterAll(async () => {
-  await fixture.stop();
-  await redis.stop();
-});
+afterAll(() => stopStreamOnPrivateRedis(fixture, redis));
 
 async function resume(userId: string, lastEventId: string): Promise<RawStream> {
   const stream = await openRawStream(fixture.url, { token: sessionToken(userId), lastEventId });

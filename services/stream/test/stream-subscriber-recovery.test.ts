@@ -1,5 +1,6 @@
-import { startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis';
-import { sessionToken, startStreamFixture, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
+import type { PrivateRedis } from '../../../test/support/private-redis';
+import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream-private-redis';
+import { sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
 
 // Recovery: when the shared subscriber loses its connection, the service resubscribes
@@ -9,19 +10,13 @@ let redis: PrivateRedis;
 let fixture: StreamFixture;
 const opened: RawStream[] = [];
 
-beforeAll(async () => {
-  redis = await startPrivateRedis();
-  fixture = await startStreamFixture({ REDIS_URL: redis.url });
-});
+beforeAll(async () => ({ redis, fixture } = await startStreamOnPrivateRedis()));
 
 afterEach(() => {
   for (const stream of opened.splice(0)) stream.close();
 });
 
-afterAll(async () => {
-  await fixture.stop();
-  await redis.stop();
-});
+afterAll(() => stopStreamOnPrivateRedis(fixture, redis));
 
 async function tab(userId: string): Promise<RawStream> {
   const stream = await openRawStream(fixture.url, { token: sessionToken(userId) });
