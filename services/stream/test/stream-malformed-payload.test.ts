@@ -1,22 +1,15 @@
-import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
-import pino from 'pino';
 import { sessionToken, startStreamFixture, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
+import { captureLogLines } from '../../../test/support/stream-log-capture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 
 // A payload on a user's channel that is not a well-formed event is dropped (and logged);
 // the stream and the process carry on.
 let fixture: StreamFixture;
-const logLines: string[] = [];
+const { logger, lines: logLines } = captureLogLines('warn');
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  });
-  fixture = await startStreamFixture({}, { logger: pino({ level: 'warn' }, sink) });
+  fixture = await startStreamFixture({}, { logger });
 });
 
 afterAll(() => fixture.stop());

@@ -1,23 +1,16 @@
-import { Writable } from 'node:stream';
 import jwt from 'jsonwebtoken';
-import pino from 'pino';
 import { createTokenService } from '../../../libs/auth/token-service';
 import { start, type StreamServer } from '../src/server';
+import { captureLogLines } from '../../../test/support/stream-log-capture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 import { sessionToken, streamTestConfig, TEST_JWT_SECRET, tokens, uniqueUserId } from '../../../test/support/stream-fixture';
 
 // Opening a stream: the checks that end in an ordinary JSON response, and the headers of one that opens.
 let server: StreamServer;
-const logLines: string[] = [];
+const { logger, lines: logLines } = captureLogLines('info');
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  });
-  server = await start(streamTestConfig({ STREAM_RETRY_MS: '1500' }), { logger: pino({ level: 'info' }, sink) });
+  server = await start(streamTestConfig({ STREAM_RETRY_MS: '1500' }), { logger });
 });
 
 afterAll(() => server.stop());
