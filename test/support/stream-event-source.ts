@@ -1,4 +1,5 @@
 import { EventSource, type FetchLike } from 'eventsource';
+import { createConditionWaiters } from './stream-condition-waiters';
 
 /**
  * A real EventSource (the `eventsource` package, which follows the browser's
@@ -31,32 +32,16 @@ export function openEventSource(
     return fetch(input, { ...init, headers });
   };
   const source = new EventSource(url, { fetch: headerFetch });
-  const waiters = new Set<() => void>();
-  const notify = () => {
-    for (const check of waiters) check();
-  };
+  const waiters = createConditionWaiters();
+  const notify = waiters.notify;
   const recorded: RecordedEventSource = {
     source,
     received: [],
     ready: [],
     opens: 0,
     opened: () => recorded.waitFor(() => recorded.opens > 0, 'open'),
-    waitFor(condition, what, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (!condition()) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`timed out waiting for ${what}; received ${recorded.received.length} events`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: (condition, what, timeoutMs = 10_000) =>
+      waiters.waitFor(condition, what, timeoutMs, () => `received ${recorded.received.length} events`),
     close: () => source.close(),
   };
   source.addEventListener('open', () => {

@@ -1,4 +1,5 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { createConditionWaiters } from './stream-condition-waiters';
 
 /** One parsed SSE frame (comments are collected apart). */
 export interface SseFrame {
@@ -83,10 +84,8 @@ function wrap(response: IncomingMessage, request: http.ClientRequest): RawStream
   let raw = '';
   let pendingText = '';
   let ended = false;
-  const waiters = new Set<() => void>();
-  const notify = () => {
-    for (const check of waiters) check();
-  };
+  const waiters = createConditionWaiters();
+  const notify = waiters.notify;
 
   response.setEncoding('utf8');
   response.on('data', (chunk: string) => {
@@ -147,22 +146,7 @@ function wrap(response: IncomingMessage, request: http.ClientRequest): RawStream
       await stream.waitFor(() => stream.ready() !== undefined, 'the ready frame', timeoutMs);
       return stream.ready()!;
     },
-    waitFor(condition, what, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (!condition()) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`timed out waiting for ${what}; got ${frames.length} frames`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: (condition, what, timeoutMs = 10_000) => waiters.waitFor(condition, what, timeoutMs, () => `got ${frames.length} frames`),
     async waitForEvents(count, type, timeoutMs) {
       await stream.waitFor(() => stream.events(type).length >= count, `${count} ${type ?? 'any'} events`, timeoutMs);
       return stream.events(type);
