@@ -1,11 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { buildFrontend, launchChromium, logIn, startProduct, uniqueUsername, type Product, type UserPage } from './support/product';
+import { startBrowserProduct, type BrowserProduct } from './support/browser-product';
+import { logIn, uniqueUsername, type Product, type UserPage } from './support/product';
 
 jest.setTimeout(60_000);
 
-let frontend: Awaited<ReturnType<typeof buildFrontend>>;
+let e2e: BrowserProduct | undefined;
 let product: Product;
 let browser: Browser;
 let alice: UserPage;
@@ -15,9 +16,8 @@ const bobName = uniqueUsername('bob');
 let conversationPath = '';
 
 beforeAll(async () => {
-  frontend = await buildFrontend();
-  product = await startProduct(frontend.dir);
-  browser = await launchChromium();
+  e2e = await startBrowserProduct();
+  ({ product, browser } = e2e);
   alice = await logIn(browser, product.url, aliceName);
   bob = await logIn(browser, product.url, bobName);
 }, 90_000);
@@ -36,11 +36,7 @@ async function apiLogin(username: string): Promise<{ token: string }> {
   return apiCall('POST', '/api/login', undefined, { username });
 }
 
-afterAll(async () => {
-  await browser?.close();
-  await product?.stop();
-  await frontend?.remove();
-});
+afterAll(() => e2e?.stop());
 
 // The scenarios build on each other, as a conversation does: each test starts where the previous one ended.
 describe('Two users chatting in two browser windows', () => {

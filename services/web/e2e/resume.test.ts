@@ -1,22 +1,14 @@
 import type { Browser, Request } from 'playwright-core';
 import { startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis';
-import {
-  buildFrontend,
-  launchChromium,
-  logIn,
-  startProduct,
-  uniqueUsername,
-  waitForConnection,
-  type Product,
-  type UserPage,
-} from './support/product';
+import { openConversation, send, startBrowserProduct, type BrowserProduct } from './support/browser-product';
+import { logIn, uniqueUsername, waitForConnection, type Product, type UserPage } from './support/product';
 
 jest.setTimeout(60_000);
 
 // A Redis of this file's own (it is restarted empty below), and stream tokens that
 // expire every 2 seconds, so the page goes through `reauth` again and again.
 let redis: PrivateRedis;
-let frontend: Awaited<ReturnType<typeof buildFrontend>>;
+let e2e: BrowserProduct | undefined;
 let product: Product;
 let browser: Browser;
 let alice: UserPage;
@@ -25,35 +17,21 @@ const bobStreamRequests: string[] = [];
 
 beforeAll(async () => {
   redis = await startPrivateRedis();
-  frontend = await buildFrontend();
-  product = await startProduct(frontend.dir, { REDIS_URL: redis.url, STREAM_TOKEN_TTL_SECONDS: '2' });
-  browser = await launchChromium();
+  e2e = await startBrowserProduct({ REDIS_URL: redis.url, STREAM_TOKEN_TTL_SECONDS: '2' });
+  ({ product, browser } = e2e);
   const bobName = uniqueUsername('bob');
   [alice, bob] = await Promise.all([logIn(browser, product.url, uniqueUsername('alice')), logIn(browser, product.url, bobName)]);
   bob.page.on('request', (request: Request) => {
     if (new URL(request.url()).pathname === '/api/messages') bobStreamRequests.push(request.url());
   });
 
-  await alice.page.getByLabel('Start conversation').fill(bobName);
-  await alice.page.getByRole('button', { name: 'Start' }).click();
-  await alice.page.waitForURL(/\/conversations\/\d+$/);
-  await send(alice, 'First');
-  await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('link').first().click();
-  await bob.page.getByRole('list', { name: 'Messages' }).getByText('First').waitFor();
+  await openConversation(alice, bob, bobName, 'First');
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await product?.stop();
-  await frontend?.remove();
+  await e2e?.stop();
   await redis?.stop();
 });
-
-async function send({ page }: UserPage, text: string) {
-  await page.getByLabel('Message', { exact: true }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
-  await page.getByRole('list', { name: 'Messages' }).getByText(text, { exact: true }).waitFor();
-}
 
 async function bobSees(text: string) {
   const messages = bob.page.getByRole('list', { name: 'Messages' });

@@ -1,18 +1,10 @@
 import type { Browser, Request } from 'playwright-core';
-import {
-  buildFrontend,
-  launchChromium,
-  logIn,
-  startProduct,
-  uniqueUsername,
-  waitForConnection,
-  type Product,
-  type UserPage,
-} from './support/product';
+import { openConversation, send, startBrowserProduct, type BrowserProduct } from './support/browser-product';
+import { logIn, uniqueUsername, waitForConnection, type Product, type UserPage } from './support/product';
 
 jest.setTimeout(60_000);
 
-let frontend: Awaited<ReturnType<typeof buildFrontend>>;
+let e2e: BrowserProduct | undefined;
 let product: Product;
 let browser: Browser;
 let alice: UserPage;
@@ -23,9 +15,8 @@ const carolStreams: string[] = [];
 const carolListFetches: string[] = [];
 
 beforeAll(async () => {
-  frontend = await buildFrontend();
-  product = await startProduct(frontend.dir);
-  browser = await launchChromium();
+  e2e = await startBrowserProduct();
+  ({ product, browser } = e2e);
   const bobName = uniqueUsername('bob');
   [alice, bob, carol] = await Promise.all([
     logIn(browser, product.url, uniqueUsername('alice')),
@@ -39,25 +30,10 @@ beforeAll(async () => {
   });
 
   // Alice and Bob have a conversation, open on both pages.
-  await alice.page.getByLabel('Start conversation').fill(bobName);
-  await alice.page.getByRole('button', { name: 'Start' }).click();
-  await alice.page.waitForURL(/\/conversations\/\d+$/);
-  await send(alice, 'Before the outage');
-  await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('link').first().click();
-  await bob.page.getByRole('list', { name: 'Messages' }).getByText('Before the outage').waitFor();
+  await openConversation(alice, bob, bobName, 'Before the outage');
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await product?.stop();
-  await frontend?.remove();
-});
-
-async function send({ page }: UserPage, text: string) {
-  await page.getByLabel('Message', { exact: true }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
-  await page.getByRole('list', { name: 'Messages' }).getByText(text, { exact: true }).waitFor();
-}
+afterAll(() => e2e?.stop());
 
 test('When the stream service restarts while Bob\'s page is open, then the message sent during the outage appears exactly once after it comes back, and an idle tab resumes by cursor without refetching', async () => {
   await product.stopStream();

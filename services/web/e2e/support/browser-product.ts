@@ -1,0 +1,51 @@
+import type { Browser } from 'playwright-core';
+import { buildFrontend, launchChromium, startProduct, type Product, type UserPage } from './product';
+
+/** The product with its frontend built, and a Chromium: what every e2e file starts first. */
+export interface BrowserProduct {
+  product: Product;
+  browser: Browser;
+  /** Closes the browser, stops the product and removes the built frontend. */
+  stop(): Promise<void>;
+}
+
+export async function startBrowserProduct(env: Record<string, string> = {}): Promise<BrowserProduct> {
+  const frontend = await buildFrontend();
+  let product: Product | undefined;
+  try {
+    product = await startProduct(frontend.dir, env);
+    const browser = await launchChromium();
+    const started = product;
+    return {
+      product,
+      browser,
+      async stop() {
+        await browser.close();
+        await started.stop();
+        await frontend.remove();
+      },
+    };
+  } catch (error) {
+    // Half started: undo what did start, so the file's afterAll has nothing left to leak.
+    await product?.stop();
+    await frontend.remove();
+    throw error;
+  }
+}
+
+/** Sends `text` from the open conversation and waits until it is listed there. */
+export async function send({ page }: UserPage, text: string): Promise<void> {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('list', { name: 'Messages' }).getByText(text, { exact: true }).waitFor();
+}
+
+/** `from` starts a conversation with `toName` and sends `first`; `to` opens it and sees that message. */
+export async function openConversation(from: UserPage, to: UserPage, toName: string, first: string): Promise<void> {
+  await from.page.getByLabel('Start conversation').fill(toName);
+  await from.page.getByRole('button', { name: 'Start' }).click();
+  await from.page.waitForURL(/\/conversations\/\d+$/);
+  await send(from, first);
+  await to.page.getByRole('list', { name: 'Conversations' }).getByRole('link').first().click();
+  await to.page.getByRole('list', { name: 'Messages' }).getByText(first).waitFor();
+}
