@@ -1,4 +1,4 @@
-import type { PublisherMode } from '../workers/publisher-worker';
+import type { PublisherConfiguration } from '../workers/publisher-worker';
 import { spawnTsNode, stopChild } from './child-processes';
 import { connectWorker, waitForWorker, type WorkerHandle } from './worker-rpc';
 
@@ -14,15 +14,7 @@ export interface PublishResult {
 
 export interface PublisherHandle {
   pid: number;
-  configure(params: {
-    mode: PublisherMode;
-    redisUrl: string;
-    prefix: string;
-    tabsPerUser: number[];
-    maxEvents: number;
-    ttlSeconds: number;
-    seed: number;
-  }): Promise<void>;
+  configure(params: PublisherConfiguration): Promise<void>;
   run(step: number, deliveriesPerSecond: number, durationMs: number): Promise<PublishResult>;
   stop(): Promise<void>;
 }

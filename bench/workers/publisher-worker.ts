@@ -20,7 +20,7 @@ import { serveRpc } from '../harness/worker-rpc';
  */
 export type PublisherMode = 'product' | 'raw' | 'socketio';
 
-interface Configuration {
+export interface PublisherConfiguration {
   mode: PublisherMode;
   redisUrl: string;
   prefix: string;
@@ -35,14 +35,14 @@ const MAX_IN_FLIGHT = 20_000;
 
 let publishOne: ((userIndex: number, step: number, seq: number) => Promise<unknown> | void) | undefined;
 let flush: () => Promise<unknown> = async () => {};
-let config: Configuration | undefined;
+let config: PublisherConfiguration | undefined;
 let random = seededRandom(1);
 let redis: Redis | undefined;
 
 /** Users are numbered from 1 (the product's user ids are positive integers). */
 export const userIdOf = (userIndex: number) => String(userIndex + 1);
 
-async function configure(params: Configuration) {
+async function configure(params: PublisherConfiguration) {
   config = params;
   random = seededRandom(params.seed);
   redis?.disconnect();
