@@ -94,6 +94,11 @@ function deliver(connection: ClientConnection, event: unknown) {
   if (!probe.mine) group.histogram.recordValue(Math.max(1, Math.round((nowMs() - probe.sentAt) * 1000)));
 }
 
+/** A connection not open yet; `close` ends it the way its transport does. */
+function newConnection(group: Group, userIndex: number, close: () => void): ClientConnection {
+  return { group, userIndex, open: false, seen: new Set(), received: 0, close };
+}
+
 function lost(connection: ClientConnection) {
   if (!connection.open) return;
   connection.open = false;
@@ -102,14 +107,7 @@ function lost(connection: ClientConnection) {
 
 function openSse(group: Group, baseUrl: URL, spec: ConnectionSpec, timeoutMs: number): Promise<ClientConnection> {
   return new Promise((resolve, reject) => {
-    const connection: ClientConnection = {
-      group,
-      userIndex: spec.userIndex,
-      open: false,
-      seen: new Set(),
-      received: 0,
-      close: () => request.destroy(),
-    };
+    const connection = newConnection(group, spec.userIndex, () => request.destroy());
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
     if (spec.token) headers.Authorization = `Bearer ${spec.token}`;
     const request = http.request({
@@ -185,14 +183,7 @@ function openSocketIo(group: Group, baseUrl: URL, spec: ConnectionSpec, timeoutM
       timeout: timeoutMs,
       auth: { token: spec.token },
     });
-    const connection: ClientConnection = {
-      group,
-      userIndex: spec.userIndex,
-      open: false,
-      seen: new Set(),
-      received: 0,
-      close: () => socket.disconnect(),
-    };
+    const connection = newConnection(group, spec.userIndex, () => socket.disconnect());
     socket.on('message', (data: unknown) => deliver(connection, data));
     socket.once('connect', () => {
       connection.open = true;
