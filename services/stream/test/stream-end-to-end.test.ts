@@ -8,21 +8,18 @@ import {
 } from '../../../test/support/messages-client';
 import { startStreamFixture, TEST_JWT_SECRET, type StreamFixture } from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
+import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
 
 // End to end: the messages service publishes, the stream service delivers, over the real
 // PostgreSQL and Redis, with the tokens the messages service issues.
 let messages: MessagesApp;
 let stream: StreamFixture;
 let api: ApiClient;
-const opened: RawStream[] = [];
+const opened = closedAfterEach<RawStream>();
 
 beforeAll(async () => {
   [messages, stream] = await Promise.all([startMessagesApp({ JWT_SECRET: TEST_JWT_SECRET }), startStreamFixture()]);
   api = createApiClient(messages.url);
-});
-
-afterEach(() => {
-  for (const tab of opened.splice(0)) tab.close();
 });
 
 afterAll(() => Promise.all([messages?.stop(), stream?.stop()]));

@@ -1,19 +1,16 @@
 import { openEventSource } from '../../../test/support/stream-event-source';
 import { startStreamFixture, sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
+import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
 
 // Fan-out: every tab of a user, on any instance, gets each of the user's events; nobody else does.
 // A stream delivers every event published after its client saw `open`, so tests publish right after opening.
 let first: StreamFixture;
 let second: StreamFixture;
-const opened: { close(): void }[] = [];
+const opened = closedAfterEach<{ close(): void }>();
 
 beforeAll(async () => {
   [first, second] = await Promise.all([startStreamFixture(), startStreamFixture()]);
-});
-
-afterEach(() => {
-  for (const stream of opened.splice(0)) stream.close();
 });
 
 afterAll(() => Promise.all([first.stop(), second.stop()]));

@@ -7,18 +7,15 @@ import {
   type StreamFixture,
 } from '../../../test/support/stream-fixture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
+import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
 
 // Resume: a client coming back with its last cursor gets every missed event in order,
 // exactly once, then the live ones, also while new events are published during the replay.
 let fixture: StreamFixture;
-const opened: { close(): void }[] = [];
+const opened = closedAfterEach<{ close(): void }>();
 
 beforeAll(async () => {
   fixture = await startStreamFixture();
-});
-
-afterEach(() => {
-  for (const stream of opened.splice(0)) stream.close();
 });
 
 afterAll(() => fixture.stop());

@@ -8,19 +8,16 @@ import {
   type StreamFixture,
 } from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
+import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
 
 // Resync: when the server cannot prove the client has everything since its cursor, it
 // says so (and moves the client's cursor to the newest one) instead of skipping silently.
 // A private Redis, because one test flushes it.
 let redis: PrivateRedis;
 let fixture: StreamFixture;
-const opened: RawStream[] = [];
+const opened = closedAfterEach<RawStream>();
 
 beforeAll(async () => ({ redis, fixture } = await startStreamOnPrivateRedis()));
-
-afterEach(() => {
-  for (const stream of opened.splice(0)) stream.close();
-});
 
 afterAll(() => stopStreamOnPrivateRedis(fixture, redis));
 

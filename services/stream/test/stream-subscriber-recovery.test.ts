@@ -2,19 +2,16 @@ import type { PrivateRedis } from '../../../test/support/private-redis';
 import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream-private-redis';
 import { sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
+import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
 
 // Recovery: when the shared subscriber loses its connection, the service resubscribes
 // and catches every open stream up from its last cursor: nothing lost, nothing doubled.
 // A private Redis, because these tests kill its clients and restart it.
 let redis: PrivateRedis;
 let fixture: StreamFixture;
-const opened: RawStream[] = [];
+const opened = closedAfterEach<RawStream>();
 
 beforeAll(async () => ({ redis, fixture } = await startStreamOnPrivateRedis()));
-
-afterEach(() => {
-  for (const stream of opened.splice(0)) stream.close();
-});
 
 afterAll(() => stopStreamOnPrivateRedis(fixture, redis));
 
