@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
+import { redactUrl } from '../config/redact-url';
 
 export type Database = PrismaClient;
 
@@ -16,10 +17,8 @@ export async function connectDatabase(db: Database, databaseUrl: string): Promis
   try {
     await db.$queryRaw`SELECT 1`;
   } catch (error) {
-    const where = new URL(databaseUrl);
-    where.password = where.password ? '***' : '';
     throw new Error(
-      `Cannot reach PostgreSQL at ${where} (${(error as Error).message}). ` +
+      `Cannot reach PostgreSQL at ${redactUrl(databaseUrl)} (${(error as Error).message}). ` +
         'Start one with: docker compose up -d postgres redis, then npm run db:migrate',
     );
   }

@@ -15,7 +15,6 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, code = 'bad_request') => new AppError(400, code, message);
 export const unauthorized = (message = 'Authentication required', code = 'unauthorized') =>
   new AppError(401, code, message, undefined, { 'WWW-Authenticate': 'Bearer' });
 export const forbidden = (message: string, code = 'forbidden') => new AppError(403, code, message);

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { redactUrl } from '../config/redact-url';
 import type { Logger } from '../logger/logger';
 
 /**
@@ -43,15 +44,5 @@ export async function connectRedis(redis: Redis, url: string): Promise<void> {
       `Cannot reach Redis at ${redactUrl(url)} (${(error as Error).message}). ` +
         'Start one with: docker compose up -d postgres redis',
     );
-  }
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(invalid URL)';
   }
 }
