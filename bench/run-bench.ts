@@ -54,7 +54,9 @@ async function main() {
   const started = new Date();
   const startedAt = performance.now();
   const notes: string[] = [];
-  log(`bench: ${options.quick ? 'quick' : 'full'} run, systems ${options.systems.join(', ')}, scenarios ${options.scenarios.join(', ')}`);
+  log(
+    `bench: ${options.quick ? 'quick' : 'full'} run, systems ${options.systems.join(', ')}, scenarios ${options.scenarios.join(', ')}`,
+  );
 
   const redis = await startBenchRedis();
   const env: BenchEnvironment = {
@@ -83,7 +85,9 @@ async function main() {
   const loadBefore = os.loadavg();
 
   if (options.scenarios.includes('fanout')) {
-    log(`\n-- fan-out: ${options.fanOut.connections} connections, rates ${options.fanOut.rates.join(', ')}/s, ${options.fanOut.stepMs} ms per step`);
+    log(
+      `\n-- fan-out: ${options.fanOut.connections} connections, rates ${options.fanOut.rates.join(', ')}/s, ${options.fanOut.stepMs} ms per step`,
+    );
     fanOut.push(
       ...(await runFanOutSweep(
         systems.map((id) => SYSTEMS[id]),
@@ -127,7 +131,8 @@ async function main() {
   const redisVersion = await redis.version();
   await redis.stop();
 
-  if (options.quick) notes.push('quick run: reduced connection counts and step durations; targets are stated for the full run');
+  if (options.quick)
+    notes.push('quick run: reduced connection counts and step durations; targets are stated for the full run');
   const comparison = compare(fanOut, idle, options.fanOut.rates);
   const targets = checkTargets(fanOut, idle, endToEnd, comparison);
   const machine = {
@@ -142,9 +147,18 @@ async function main() {
     openFilesLimit: Number(command('bash', ['-c', 'ulimit -Hn'])),
   };
   const packages = Object.fromEntries(
-    ['ioredis', 'koa', 'jsonwebtoken', 'socket.io', 'socket.io-client', '@socket.io/redis-adapter', '@socket.io/redis-emitter', 'hdr-histogram-js', 'tsx', 'typescript'].map(
-      (name) => [name, packageVersion(name)],
-    ),
+    [
+      'ioredis',
+      'koa',
+      'jsonwebtoken',
+      'socket.io',
+      'socket.io-client',
+      '@socket.io/redis-adapter',
+      '@socket.io/redis-emitter',
+      'hdr-histogram-js',
+      'tsx',
+      'typescript',
+    ].map((name) => [name, packageVersion(name)]),
   );
   const results = {
     startedAt: started.toISOString(),
@@ -158,7 +172,8 @@ async function main() {
       idle: options.idle,
       endToEnd: options.endToEnd,
       clientWorkers: options.clientWorkers,
-      redis: 'private redis-server 127.0.0.1, --save "" --appendonly no, default client-output-buffer-limit for all systems',
+      redis:
+        'private redis-server 127.0.0.1, --save "" --appendonly no, default client-output-buffer-limit for all systems',
       tabsLayout: 'per 4 users: 1, 1, 2 and 4 tabs (2 connections per user on average)',
     },
     fanOut,
@@ -185,9 +200,12 @@ async function main() {
     writeFileSync(path.join(RESULTS_DIR, `latency${suffix}.svg`), renderLatencyChart(fanOut, title));
   }
   if (!options.quick && complete) {
-    if (updateReadmeFigures(path.join(REPO_ROOT, 'bench', 'README.md'), results, report)) log('bench/README.md: latest figures updated');
+    if (updateReadmeFigures(path.join(REPO_ROOT, 'bench', 'README.md'), results, report))
+      log('bench/README.md: latest figures updated');
   }
-  log(`results: bench/results/${stamp}${suffix}.json, latest${suffix}.json, latency${suffix}.svg (${results.durationSeconds} s)`);
+  log(
+    `results: bench/results/${stamp}${suffix}.json, latest${suffix}.json, latency${suffix}.svg (${results.durationSeconds} s)`,
+  );
 }
 
 main().then(

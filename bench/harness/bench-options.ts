@@ -110,6 +110,13 @@ function fullOptions(base: BaseOptions): BenchOptions {
       stopP99Ms: 1000,
     },
     idle: { counts: [10_000, 20_000] },
-    endToEnd: { tabs: 5000, rates: [100, 250, 500, 1000, 1500, 2000, 3000], stepMs: 5000, warmupMs: 2000, drainMs: 3000, limitP99Ms: 100 },
+    endToEnd: {
+      tabs: 5000,
+      rates: [100, 250, 500, 1000, 1500, 2000, 3000],
+      stepMs: 5000,
+      warmupMs: 2000,
+      drainMs: 3000,
+      limitP99Ms: 100,
+    },
   };
 }

@@ -43,7 +43,13 @@ export interface ClientPool {
   size: number;
   pids: number[];
   /** `group` names the connections of one system; the other methods act on one group. */
-  connect(group: string, kind: ClientKind, url: string, specs: ConnectionSpec[], lanesPerWorker: number): Promise<ConnectResult>;
+  connect(
+    group: string,
+    kind: ClientKind,
+    url: string,
+    specs: ConnectionSpec[],
+    lanesPerWorker: number,
+  ): Promise<ConnectResult>;
   beginStep(group: string, step: number): Promise<void>;
   received(group: string): Promise<number>;
   endStep(group: string, expectedPerUser: number[]): Promise<StepDeliveries>;
@@ -71,7 +77,14 @@ export async function startClientPool(size: number): Promise<ClientPool> {
         workers.map((worker, i) =>
           worker.call<ConnectResult>(
             'connect',
-            { group, kind, url, specs: parts[i]!.map((index) => specs[index]), concurrency: lanesPerWorker, timeoutMs: 20_000 },
+            {
+              group,
+              kind,
+              url,
+              specs: parts[i]!.map((index) => specs[index]),
+              concurrency: lanesPerWorker,
+              timeoutMs: 20_000,
+            },
             180_000,
           ),
         ),
@@ -98,7 +111,8 @@ export async function startClientPool(size: number): Promise<ClientPool> {
       const sum = (key: keyof WorkerStepResult) => parts.reduce((total, p) => total + (p[key] as number), 0);
       const otherEvents: Record<string, number> = {};
       for (const part of parts) {
-        for (const [type, count] of Object.entries(part.otherEvents)) otherEvents[type] = (otherEvents[type] ?? 0) + count;
+        for (const [type, count] of Object.entries(part.otherEvents))
+          otherEvents[type] = (otherEvents[type] ?? 0) + count;
       }
       return {
         received: sum('received'),

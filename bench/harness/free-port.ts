@@ -2,7 +2,11 @@
 export { freePort } from '../../test/support/free-port';
 
 /** Polls `url` until it answers 200 (servers are ready when their health check is). */
-export async function waitForHealthy(url: string, timeoutMs = 30_000, isAlive: () => boolean = () => true): Promise<void> {
+export async function waitForHealthy(
+  url: string,
+  timeoutMs = 30_000,
+  isAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {

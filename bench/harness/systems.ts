@@ -44,7 +44,13 @@ export function productAvailable(): boolean {
   return existsSync(path.join(REPO_ROOT, PRODUCT_STREAM_ENTRY));
 }
 
-async function startServer(script: string, name: string, env: Record<string, string>, port: number, nodeFlags: string[] = []) {
+async function startServer(
+  script: string,
+  name: string,
+  env: Record<string, string>,
+  port: number,
+  nodeFlags: string[] = [],
+) {
   const child = spawnTsNode(script, [], { name, env: { LOG_LEVEL: 'warn', ...env }, nodeFlags, showOutput: true });
   const url = `http://127.0.0.1:${port}`;
   await waitForHealthy(`${url}/healthz`, 30_000, () => child.exitCode === null && child.signalCode === null);

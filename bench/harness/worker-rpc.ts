@@ -20,7 +20,10 @@ export interface WorkerHandle {
 
 export function connectWorker(child: ChildProcess, name: string): WorkerHandle {
   let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  const pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   child.on('message', (message: RpcResponse) => {
     const waiter = pending.get(message.id);
     if (!waiter) return;

@@ -14,7 +14,11 @@ import { createTokenService } from '../../libs/auth/token-service';
  */
 const port = Number(process.env.PORT ?? 3102);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const tokens = createTokenService({ secret: process.env.JWT_SECRET ?? '', sessionTtlSeconds: 3600, streamTtlSeconds: 300 });
+const tokens = createTokenService({
+  secret: process.env.JWT_SECRET ?? '',
+  sessionTtlSeconds: 3600,
+  streamTtlSeconds: 300,
+});
 
 const pub = new Redis(redisUrl);
 const sub = pub.duplicate();

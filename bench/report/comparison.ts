@@ -108,7 +108,10 @@ export function checkTargets(
       measured: `${(product.maxSustainedPerSecond ?? 0).toLocaleString('en')}/s${comparison.systems.product?.sustainedTopRate ? ' (top of the sweep)' : ''}`,
     });
   } else {
-    checks.push(none('zero loss and zero duplicates below saturation'), none('≥ 40,000 delivered events/s with p99 < 50 ms'));
+    checks.push(
+      none('zero loss and zero duplicates below saturation'),
+      none('≥ 40,000 delivered events/s with p99 < 50 ms'),
+    );
   }
   // A system that sustained the top of the sweep has a higher real limit: say which way the ratio is bounded.
   const bound = (other: string) => {
@@ -136,7 +139,8 @@ export function checkTargets(
     target: '≤ 12 KB RSS per idle connection',
     status: idleKb === undefined ? 'not measured' : idleKb <= 12 ? 'met' : 'missed',
     measured:
-      productIdle?.points.map((p) => `${p.rssPerConnectionKb} KB at ${p.opened.toLocaleString('en')}`).join(', ') ?? 'n/a',
+      productIdle?.points.map((p) => `${p.rssPerConnectionKb} KB at ${p.opened.toLocaleString('en')}`).join(', ') ??
+      'n/a',
   });
   const at1000 = endToEnd?.steps.find((s) => s.targetPerSecond === 1000);
   checks.push({

@@ -6,7 +6,11 @@ import type { FanOutResult } from '../scenarios/fan-out-scenario';
  * that defines "sustained".
  */
 const COLORS: Record<string, string> = { product: '#d62728', raw: '#1f77b4', socketio: '#2ca02c' };
-const LABELS: Record<string, string> = { product: 'product', raw: 'raw baseline', socketio: 'Socket.IO + redis-adapter' };
+const LABELS: Record<string, string> = {
+  product: 'product',
+  raw: 'raw baseline',
+  socketio: 'Socket.IO + redis-adapter',
+};
 const PERCENTILES = [
   { key: 'p50Ms', label: 'p50', dash: '2,4' },
   { key: 'p95Ms', label: 'p95', dash: '8,4' },
@@ -25,9 +29,12 @@ export function renderLatencyChart(results: FanOutResult[], title: string): stri
   const xMax = niceCeiling(Math.max(...rates, xMin * 10));
   const yMin = Math.min(0.1, ...latencies.filter((v) => v > 0));
   const yMax = niceCeiling(Math.max(100, ...latencies));
-  const lx = (v: number) => margin.left + ((Math.log10(v) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin))) * plotW;
+  const lx = (v: number) =>
+    margin.left + ((Math.log10(v) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin))) * plotW;
   const ly = (v: number) =>
-    margin.top + plotH - ((Math.log10(Math.max(v, yMin)) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * plotH;
+    margin.top +
+    plotH -
+    ((Math.log10(Math.max(v, yMin)) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * plotH;
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
@@ -89,7 +96,10 @@ export function renderLatencyChart(results: FanOutResult[], title: string): stri
     );
     ly0 += 22;
   }
-  out.push(`<text x="${lx0}" y="${ly0 + 10}">hollow marker: delivery</text>`, `<text x="${lx0}" y="${ly0 + 26}">incomplete at that rate</text>`);
+  out.push(
+    `<text x="${lx0}" y="${ly0 + 10}">hollow marker: delivery</text>`,
+    `<text x="${lx0}" y="${ly0 + 26}">incomplete at that rate</text>`,
+  );
   out.push('</svg>');
   return out.join('\n') + '\n';
 }

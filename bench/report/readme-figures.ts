@@ -8,7 +8,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const START = '<!-- figures:start -->';
 const END = '<!-- figures:end -->';
 
-export function updateReadmeFigures(readmePath: string, results: { startedAt: string; durationSeconds: number; commit: string; machine: Record<string, unknown>; packages: Record<string, string> }, report: string): boolean {
+export function updateReadmeFigures(
+  readmePath: string,
+  results: {
+    startedAt: string;
+    durationSeconds: number;
+    commit: string;
+    machine: Record<string, unknown>;
+    packages: Record<string, string>;
+  },
+  report: string,
+): boolean {
   let readme: string;
   try {
     readme = readFileSync(readmePath, 'utf8');
@@ -19,8 +29,15 @@ export function updateReadmeFigures(readmePath: string, results: { startedAt: st
   const to = readme.indexOf(END);
   if (from === -1 || to === -1 || to < from) return false;
   const m = results.machine as {
-    nproc: number; cpuModel: string; memoryGb: number; node: string; redis: string; kernel: string;
-    loadAverageBefore: number[]; loadAverageAfter: number[]; openFilesLimit: number;
+    nproc: number;
+    cpuModel: string;
+    memoryGb: number;
+    node: string;
+    redis: string;
+    kernel: string;
+    loadAverageBefore: number[];
+    loadAverageAfter: number[];
+    openFilesLimit: number;
   };
   const block = [
     START,
@@ -31,7 +48,9 @@ export function updateReadmeFigures(readmePath: string, results: { startedAt: st
       `Load average (1/5/15 min) before ${m.loadAverageBefore.join(' / ')}, after ${m.loadAverageAfter.join(' / ')}: ` +
       'the machine is shared with other workloads, and the figures depend on its load.',
     '',
-    `Packages: ${Object.entries(results.packages).map(([name, version]) => `${name} ${version}`).join(', ')}.`,
+    `Packages: ${Object.entries(results.packages)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}.`,
     '',
     'As printed by `npm run bench` (also in `results/report.txt`; all numbers in `results/latest.json`):',
     '',

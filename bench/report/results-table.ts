@@ -31,7 +31,24 @@ export function renderReport(report: {
       );
       out.push(
         table(
-          ['rate/s', 'published/s', 'delivered/expected', 'missing', 'dup', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'cpu %', 'redis %', 'clients %', 'pub %', 'machine %', 'RSS MB', 'KB/conn'],
+          [
+            'rate/s',
+            'published/s',
+            'delivered/expected',
+            'missing',
+            'dup',
+            'p50 ms',
+            'p95 ms',
+            'p99 ms',
+            'max ms',
+            'cpu %',
+            'redis %',
+            'clients %',
+            'pub %',
+            'machine %',
+            'RSS MB',
+            'KB/conn',
+          ],
           r.steps.map((s) => [
             n(s.targetPerSecond),
             n(s.publishedPerSecond),
@@ -79,7 +96,24 @@ export function renderReport(report: {
     out.push(`\n== End to end: POST → receiver's stream (${n(e.tabs)} tabs, ${n(e.conversations)} conversations) ==`);
     out.push(
       table(
-        ['POST/s', 'achieved', 'errors', 'delivered/expected', 'missing', 'dup', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'POST p50', 'POST p99', 'messages cpu %', 'stream cpu %', 'postgres cpu %', 'machine %'],
+        [
+          'POST/s',
+          'achieved',
+          'errors',
+          'delivered/expected',
+          'missing',
+          'dup',
+          'p50 ms',
+          'p95 ms',
+          'p99 ms',
+          'max ms',
+          'POST p50',
+          'POST p99',
+          'messages cpu %',
+          'stream cpu %',
+          'postgres cpu %',
+          'machine %',
+        ],
         e.steps.map((s) => [
           n(s.targetPerSecond),
           n(s.postsPerSecond),
@@ -109,7 +143,12 @@ export function renderReport(report: {
     out.push('\n== Side by side ==');
     out.push(
       table(
-        ['system', 'max rate with p99 < 50 ms', `p99 at ${c.commonRate === null ? 'n/a' : n(c.commonRate) + '/s'}`, 'idle KB/conn'],
+        [
+          'system',
+          'max rate with p99 < 50 ms',
+          `p99 at ${c.commonRate === null ? 'n/a' : n(c.commonRate) + '/s'}`,
+          'idle KB/conn',
+        ],
         Object.entries(c.systems).map(([id, s]) => [
           id,
           s.maxSustainedPerSecond === null ? 'n/a' : `${s.sustainedTopRate ? '≥ ' : ''}${n(s.maxSustainedPerSecond)}/s`,

@@ -195,7 +195,13 @@ export async function runEndToEnd(
     if (connect.failed > 0) log(`  e2e: ${connect.failed} tabs failed to connect: ${connect.firstError}`);
     phase('connect tabs');
     const setupMs = Math.round(performance.now() - setupStarted);
-    log(`  e2e: ${layout.users} users, ${pairs.length} conversations, ${connect.opened} tabs ready in ${setupMs} ms (${Object.entries(phases).map(([k, v]) => `${k} ${v} ms`).join(', ')})`);
+    log(
+      `  e2e: ${layout.users} users, ${pairs.length} conversations, ${connect.opened} tabs ready in ${setupMs} ms (${Object.entries(
+        phases,
+      )
+        .map(([k, v]) => `${k} ${v} ms`)
+        .join(', ')})`,
+    );
 
     // Warm-up (JIT, Prisma's query compiler, connection pools): not reported.
     await runStep(999, settings.rates[0]!, settings.warmupMs);

@@ -77,7 +77,13 @@ export async function runFanOutSweep(
   systems: SystemUnderTest[],
   options: BenchOptions,
   envFor: (system: SystemUnderTest) => BenchEnvironment,
-  deps: { pool: ClientPool; startPublisher: () => Promise<PublisherHandle>; redisPid: number; signer: TokenSigner; log: (line: string) => void },
+  deps: {
+    pool: ClientPool;
+    startPublisher: () => Promise<PublisherHandle>;
+    redisPid: number;
+    signer: TokenSigner;
+    log: (line: string) => void;
+  },
 ): Promise<FanOutResult[]> {
   const settings = options.fanOut;
   const sessions: FanOutSession[] = [];
@@ -103,7 +109,8 @@ export async function runFanOutSweep(
       }
     }
     // Warm-up: JIT, Redis scripts and buffers; not reported.
-    for (const session of sessions) await guarded(session, () => session.runStep(0, settings.warmupRate, settings.warmupMs));
+    for (const session of sessions)
+      await guarded(session, () => session.runStep(0, settings.warmupRate, settings.warmupMs));
     for (const [i, rate] of settings.rates.entries()) {
       const order = sessions.map((_, k) => sessions[(k + i) % sessions.length]!);
       for (const session of order) {
@@ -150,7 +157,13 @@ async function openSession(
   system: SystemUnderTest,
   options: BenchOptions,
   env: BenchEnvironment,
-  deps: { pool: ClientPool; startPublisher: () => Promise<PublisherHandle>; redisPid: number; signer: TokenSigner; log: (line: string) => void },
+  deps: {
+    pool: ClientPool;
+    startPublisher: () => Promise<PublisherHandle>;
+    redisPid: number;
+    signer: TokenSigner;
+    log: (line: string) => void;
+  },
 ): Promise<FanOutSession> {
   const { pool, log } = deps;
   const settings = options.fanOut;

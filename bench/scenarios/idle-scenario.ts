@@ -63,7 +63,13 @@ export async function runIdle(
         const userId = String(userIndex + 1);
         specs.push(system.spec(userIndex, userId, system.needsToken ? deps.signer(userId) : undefined));
       }
-      const result = await pool.connect(`idle-${system.id}`, system.clientKind, server.url, specs, options.connectLanes);
+      const result = await pool.connect(
+        `idle-${system.id}`,
+        system.clientKind,
+        server.url,
+        specs,
+        options.connectLanes,
+      );
       open += result.opened;
       // Let the server finish the connections' bookkeeping and the GC settle.
       await new Promise((r) => setTimeout(r, 1000));

@@ -19,7 +19,11 @@ if (!file || !out) {
   console.error('usage: flame-graph <file.cpuprofile> <out.svg> [title]');
   process.exit(2);
 }
-const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+};
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
 profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
@@ -46,7 +50,9 @@ function place(id: number, x: number, depth: number) {
   const w = (t / rootTotal) * WIDTH;
   if (w < 0.3) return;
   const node = byId.get(id)!;
-  const where = node.callFrame.url ? ` ${path.relative(process.cwd(), node.callFrame.url.replace('file://', ''))}:${node.callFrame.lineNumber + 1}` : '';
+  const where = node.callFrame.url
+    ? ` ${path.relative(process.cwd(), node.callFrame.url.replace('file://', ''))}:${node.callFrame.lineNumber + 1}`
+    : '';
   frames.push({ x, depth, w, label: `${node.callFrame.functionName || '(anonymous)'}${where}`, share: t / rootTotal });
   maxDepth = Math.max(maxDepth, depth);
   let cx = x;
@@ -71,7 +77,10 @@ const svg = [
   `<text x="4" y="16" font-family="sans-serif" font-size="13">${escape(title)} — ${(busyUs / 1e6).toFixed(1)} s of CPU (idle excluded); orange: product code, yellow: packages, blue: Node</text>`,
   ...frames.map((f) => {
     const y = height - (f.depth + 1) * ROW;
-    const text = f.w > 40 ? `<text x="${(f.x + 3).toFixed(1)}" y="${y + 12}">${escape(f.label.slice(0, Math.floor(f.w / 6.6)))}</text>` : '';
+    const text =
+      f.w > 40
+        ? `<text x="${(f.x + 3).toFixed(1)}" y="${y + 12}">${escape(f.label.slice(0, Math.floor(f.w / 6.6)))}</text>`
+        : '';
     return `<g><title>${escape(f.label)} — ${(f.share * 100).toFixed(1)}%</title><rect x="${f.x.toFixed(1)}" y="${y}" width="${f.w.toFixed(1)}" height="${ROW - 1}" fill="${color(f.label)}"/>${text}</g>`;
   }),
   '</svg>',

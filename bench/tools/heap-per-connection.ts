@@ -25,8 +25,13 @@ async function main() {
     name: which,
     nodeFlags: ['--heapsnapshot-signal=SIGUSR2'],
     env: {
-      NODE_ENV: 'production', LOG_LEVEL: 'warn', STREAM_PORT: String(port), PORT: String(port),
-      REDIS_URL: redis.url, JWT_SECRET: secret, EVENTS_PREFIX: 'bench',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      STREAM_PORT: String(port),
+      PORT: String(port),
+      REDIS_URL: redis.url,
+      JWT_SECRET: secret,
+      EVENTS_PREFIX: 'bench',
     },
   });
   await waitForHealthy(`http://127.0.0.1:${port}/healthz`);
@@ -35,12 +40,16 @@ async function main() {
   const sign = createTokenSigner(secret);
   const specs = Array.from({ length: count }, (_, i) => {
     const userId = String(Math.floor(i / 2) + 1);
-    return which === 'raw' ? { userIndex: 0, path: `/events?user=${userId}` } : { userIndex: 0, path: '/api/messages', token: sign(userId) };
+    return which === 'raw'
+      ? { userIndex: 0, path: `/events?user=${userId}` }
+      : { userIndex: 0, path: '/api/messages', token: sign(userId) };
   });
   const result = await pool.connect('heap', 'sse', `http://127.0.0.1:${port}`, specs, 50);
   await new Promise((r) => setTimeout(r, 3000));
   const after = rssBytes(server.pid!);
-  console.log(`${which}: ${result.opened} open, RSS ${(before / 1048576).toFixed(1)} → ${(after / 1048576).toFixed(1)} MB, ${((after - before) / result.opened / 1024).toFixed(2)} KB/connection`);
+  console.log(
+    `${which}: ${result.opened} open, RSS ${(before / 1048576).toFixed(1)} → ${(after / 1048576).toFixed(1)} MB, ${((after - before) / result.opened / 1024).toFixed(2)} KB/connection`,
+  );
   const existing = new Set(readdirSync(REPO_ROOT));
   server.kill('SIGUSR2');
   for (let i = 0; i < 100; i++) {

@@ -39,7 +39,9 @@ profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profi
 const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
 const label = (n: ProfileNode) => {
-  const where = n.callFrame.url ? `${path.relative(process.cwd(), n.callFrame.url.replace('file://', ''))}:${n.callFrame.lineNumber + 1}` : '';
+  const where = n.callFrame.url
+    ? `${path.relative(process.cwd(), n.callFrame.url.replace('file://', ''))}:${n.callFrame.lineNumber + 1}`
+    : '';
   return `${n.callFrame.functionName || '(anonymous)'} ${where}`.trim();
 };
 

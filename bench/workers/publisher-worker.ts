@@ -51,7 +51,10 @@ async function configure(params: PublisherConfiguration) {
   const client = redis;
   const channels = createEventChannels(params.prefix);
   if (params.mode === 'product') {
-    const publisher = createEventPublisher(client, channels, { maxEvents: params.maxEvents, ttlSeconds: params.ttlSeconds });
+    const publisher = createEventPublisher(client, channels, {
+      maxEvents: params.maxEvents,
+      ttlSeconds: params.ttlSeconds,
+    });
     publishOne = (userIndex, step, seq) => {
       const userId = userIdOf(userIndex);
       return publisher.publish(userId, 'message', fanOutPayload(step, seq, userId) as MessageEventData);

@@ -36,7 +36,8 @@ const ALGORITHM = 'HS256';
 const USER_ID = /^[1-9]\d{0,18}$/;
 // 19 digits can exceed a BIGINT; such a subject would fail every database query with a 500.
 const MAX_USER_ID = 9223372036854775807n;
-const isUserId = (sub: unknown): sub is string => typeof sub === 'string' && USER_ID.test(sub) && BigInt(sub) <= MAX_USER_ID;
+const isUserId = (sub: unknown): sub is string =>
+  typeof sub === 'string' && USER_ID.test(sub) && BigInt(sub) <= MAX_USER_ID;
 
 export interface TokenServiceOptions {
   secret: string;
@@ -47,7 +48,12 @@ export interface TokenServiceOptions {
   now?: () => number;
 }
 
-export function createTokenService({ secret, sessionTtlSeconds, streamTtlSeconds, now = Date.now }: TokenServiceOptions) {
+export function createTokenService({
+  secret,
+  sessionTtlSeconds,
+  streamTtlSeconds,
+  now = Date.now,
+}: TokenServiceOptions) {
   // A KeyObject made once: given a string, jsonwebtoken first tries to parse it as a
   // PEM public key on every verify, which was the most expensive step of a request.
   const signingKey = createSecretKey(Buffer.from(secret));

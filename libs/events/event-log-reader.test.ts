@@ -61,7 +61,10 @@ describe('event log reader', () => {
       reason: 'cursor is older than the replay window',
       latestCursor: cursors[249],
     });
-    expect(await reader.since(user, '0-0')).toMatchObject({ kind: 'resync', reason: 'cursor is older than the replay window' });
+    expect(await reader.since(user, '0-0')).toMatchObject({
+      kind: 'resync',
+      reason: 'cursor is older than the replay window',
+    });
   });
 
   test('When the log was recreated after the cursor was issued, then the answer is resync', async () => {
@@ -88,7 +91,10 @@ describe('event log reader', () => {
     const cursors = await publishMany(user, 1);
     const reader = createEventLogReader(redis, channels);
     const [ms] = cursors[0]!.split('-');
-    expect(await reader.since(user, `${Number(ms) + 60_000}-0`)).toMatchObject({ kind: 'resync', reason: 'cursor is unknown' });
+    expect(await reader.since(user, `${Number(ms) + 60_000}-0`)).toMatchObject({
+      kind: 'resync',
+      reason: 'cursor is unknown',
+    });
     expect(await reader.since(user, 'not-a-cursor')).toMatchObject({ kind: 'resync', reason: 'malformed cursor' });
   });
 });

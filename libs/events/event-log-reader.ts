@@ -47,7 +47,8 @@ export function createEventLogReader(redis: Redis, channels: EventChannels) {
     }
     const info = pairs(infoResult[1] as unknown[]);
     const lastId = String(info['last-generated-id']);
-    if (compareCursors(cursor, lastId) > 0) return { kind: 'resync', reason: 'cursor is unknown', latestCursor: lastId };
+    if (compareCursors(cursor, lastId) > 0)
+      return { kind: 'resync', reason: 'cursor is unknown', latestCursor: lastId };
     const firstId = (info['first-entry'] as [string, unknown] | null)?.[0];
     if (firstId && compareCursors(cursor, firstId) < 0 && !nothingMissingBetween(cursor, info)) {
       // Entries between the cursor and the log's first one are gone: trimmed, or never

@@ -29,7 +29,14 @@ export interface PublishedEvent {
 }
 
 type PublishingRedis = Redis & {
-  messengerPublish(log: string, channel: string, type: string, data: string, maxEvents: number, ttl: number): Promise<string>;
+  messengerPublish(
+    log: string,
+    channel: string,
+    type: string,
+    data: string,
+    maxEvents: number,
+    ttl: number,
+  ): Promise<string>;
 };
 
 export function createEventPublisher(redis: Redis, channels: EventChannels, options: EventLogOptions) {
@@ -39,7 +46,11 @@ export function createEventPublisher(redis: Redis, channels: EventChannels, opti
   const client = redis as PublishingRedis;
 
   /** Publishes one event to one user; resolves with its cursor. */
-  async function publish<T extends EventType>(userId: string, type: T, data: EventDataByType[T]): Promise<PublishedEvent> {
+  async function publish<T extends EventType>(
+    userId: string,
+    type: T,
+    data: EventDataByType[T],
+  ): Promise<PublishedEvent> {
     const cursor = await client.messengerPublish(
       channels.userLog(userId),
       channels.userChannel(userId),

@@ -11,7 +11,14 @@ export function createLogger(options: { name: string; level?: string }): Logger 
     name: options.name,
     level: options.level ?? 'info',
     redact: {
-      paths: ['token', '*.token', 'authorization', '*.authorization', 'req.headers.authorization', 'headers.authorization'],
+      paths: [
+        'token',
+        '*.token',
+        'authorization',
+        '*.authorization',
+        'req.headers.authorization',
+        'headers.authorization',
+      ],
       censor: '[redacted]',
     },
   });

@@ -30,7 +30,10 @@ export async function readSchemaFiles() {
  */
 export async function readMigrationsList() {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     dirs.map(async (name) => {
       const content = await readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8')
@@ -63,7 +66,8 @@ function reportCharAsText(queryable) {
     return result;
   };
   const startTransaction = queryable.startTransaction?.bind(queryable);
-  if (startTransaction) queryable.startTransaction = async (...args) => reportCharAsText(await startTransaction(...args));
+  if (startTransaction)
+    queryable.startTransaction = async (...args) => reportCharAsText(await startTransaction(...args));
   return queryable;
 }
 

@@ -36,8 +36,14 @@ test('When db:migrate runs against a database that does not exist, then it creat
   expect(first.stdout).toContain(`applied ${migrations.join(', ')}`);
 
   const { tables, recorded } = await withClient(databaseUrl, async (client) => ({
-    tables: (await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)).rows.map((r) => r.tablename),
-    recorded: (await client.query(`SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY migration_name`)).rows,
+    tables: (
+      await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)
+    ).rows.map((r) => r.tablename),
+    recorded: (
+      await client.query(
+        `SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY migration_name`,
+      )
+    ).rows,
   }));
   expect(tables).toEqual(['_prisma_migrations', 'conversations', 'messages', 'participants', 'users']);
   // Recorded the way `prisma migrate deploy` records them, so either tool can take over.

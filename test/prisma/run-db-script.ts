@@ -4,7 +4,10 @@ import path from 'node:path';
 export const rootDir = path.resolve(__dirname, '../..');
 
 /** Runs scripts/<name> the way its npm script does (the schema engine is WebAssembly: Node 20 needs the flag). */
-export function runDbScript(name: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runDbScript(
+  name: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,

@@ -59,7 +59,8 @@ export function uniqueUsername(prefix = 'u'): string {
 /** Logs in (creating the user) through the development login. */
 export async function loginUser(api: ApiClient, username = uniqueUsername()): Promise<TestUser> {
   const response = await api.post('/api/login', { json: { username } });
-  if (response.status !== 200) throw new Error(`login ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 200)
+    throw new Error(`login ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
   return { id: response.body.authUser.id, username: response.body.authUser.username, token: response.body.token };
 }
 
@@ -73,7 +74,10 @@ export async function startConversation(api: ApiClient, user: TestUser, other: T
 }
 
 export async function sendMessage(api: ApiClient, user: TestUser, conversationId: string, content: string) {
-  const response = await api.post(`/api/conversations/${conversationId}/messages`, { token: user.token, json: { content } });
+  const response = await api.post(`/api/conversations/${conversationId}/messages`, {
+    token: user.token,
+    json: { content },
+  });
   if (response.status !== 201) throw new Error(`send failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { id: string; content: string; conversationId: string; createdAt: string; mine: boolean };
 }

@@ -31,7 +31,10 @@ export async function insertMessagesAt(
 }
 
 /** Newest first on (createdAt, id): the order both listings promise. */
-export function byNewest(a: { id: bigint | string; createdAt: Date }, b: { id: bigint | string; createdAt: Date }): number {
+export function byNewest(
+  a: { id: bigint | string; createdAt: Date },
+  b: { id: bigint | string; createdAt: Date },
+): number {
   const byTime = b.createdAt.getTime() - a.createdAt.getTime();
   if (byTime !== 0) return byTime;
   const [x, y] = [BigInt(a.id), BigInt(b.id)];

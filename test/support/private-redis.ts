@@ -72,7 +72,8 @@ async function waitForPing(port: number): Promise<void> {
       await pingOnce(port);
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start: ${(error as Error).message}`);
+      if (Date.now() > deadline)
+        throw new Error(`redis-server on port ${port} did not start: ${(error as Error).message}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -83,7 +83,10 @@ export interface StreamFixture {
   stop(): Promise<void>;
 }
 
-export async function startStreamFixture(overrides: Record<string, string> = {}, deps?: StreamDeps): Promise<StreamFixture> {
+export async function startStreamFixture(
+  overrides: Record<string, string> = {},
+  deps?: StreamDeps,
+): Promise<StreamFixture> {
   const config = streamTestConfig(overrides);
   const server = await start(config, deps);
   const publisher = createTestPublisher(config);

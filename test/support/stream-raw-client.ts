@@ -146,7 +146,8 @@ function wrap(response: IncomingMessage, request: http.ClientRequest): RawStream
       await stream.waitFor(() => stream.ready() !== undefined, 'the ready frame', timeoutMs);
       return stream.ready()!;
     },
-    waitFor: (condition, what, timeoutMs = 10_000) => waiters.waitFor(condition, what, timeoutMs, () => `got ${frames.length} frames`),
+    waitFor: (condition, what, timeoutMs = 10_000) =>
+      waiters.waitFor(condition, what, timeoutMs, () => `got ${frames.length} frames`),
     async waitForEvents(count, type, timeoutMs) {
       await stream.waitFor(() => stream.events(type).length >= count, `${count} ${type ?? 'any'} events`, timeoutMs);
       return stream.events(type);

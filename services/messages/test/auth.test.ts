@@ -38,7 +38,9 @@ describe('POST /api/login', () => {
   test('When the same new username logs in five times at once, then all get the one same user', async () => {
     const username = uniqueUsername('race');
     const responses = await Promise.all(
-      [0, 1, 2, 3, 4].map((i) => api.post('/api/login', { json: { username: i % 2 ? username.toUpperCase() : username } })),
+      [0, 1, 2, 3, 4].map((i) =>
+        api.post('/api/login', { json: { username: i % 2 ? username.toUpperCase() : username } }),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(new Set(responses.map((r) => r.body.authUser.id)).size).toBe(1);
@@ -55,7 +57,11 @@ describe('POST /api/login', () => {
   ])('When the body has %s, then 422 names the username field', async (_, body) => {
     const response = await api.post('/api/login', { json: body });
     expect(response.status).toBe(422);
-    expect(response.body.error).toEqual({ code: 'validation_failed', message: expect.any(String), fields: { username: expect.any(String) } });
+    expect(response.body.error).toEqual({
+      code: 'validation_failed',
+      message: expect.any(String),
+      fields: { username: expect.any(String) },
+    });
   });
 
   test('When a 39-character username with digits, "-" and "_" logs in, then it is accepted', async () => {
@@ -107,8 +113,14 @@ describe('bad tokens', () => {
     ['an empty bearer token', () => ({ authorization: 'Bearer ' })],
     ['a malformed token', () => ({ authorization: 'Bearer not-a-jwt' })],
     ['a Basic scheme', () => ({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })],
-    ['an expired token', () => ({ authorization: `Bearer ${tokens(undefined, () => Date.now() - 7200_000).sign(user.id).token}` })],
-    ['a token signed with another secret', () => ({ authorization: `Bearer ${tokens('x'.repeat(40)).sign(user.id).token}` })],
+    [
+      'an expired token',
+      () => ({ authorization: `Bearer ${tokens(undefined, () => Date.now() - 7200_000).sign(user.id).token}` }),
+    ],
+    [
+      'a token signed with another secret',
+      () => ({ authorization: `Bearer ${tokens('x'.repeat(40)).sign(user.id).token}` }),
+    ],
     [
       'an alg:none token',
       () => ({
@@ -116,10 +128,16 @@ describe('bad tokens', () => {
       }),
     ],
     ['a token in the query string only', () => ({})],
-    ['an HS512 token signed with the right secret', () => ({ authorization: `Bearer ${signed({ sub: user.id }, 'HS512')}` })],
+    [
+      'an HS512 token signed with the right secret',
+      () => ({ authorization: `Bearer ${signed({ sub: user.id }, 'HS512')}` }),
+    ],
     ['a token without exp', () => ({ authorization: `Bearer ${signed({ sub: user.id, exp: undefined })}` })],
     ['a token whose sub is not a user id', () => ({ authorization: `Bearer ${signed({ sub: 'admin' })}` })],
-    ['a token whose sub is beyond BIGINT', () => ({ authorization: `Bearer ${signed({ sub: '9999999999999999999' })}` })],
+    [
+      'a token whose sub is beyond BIGINT',
+      () => ({ authorization: `Bearer ${signed({ sub: '9999999999999999999' })}` }),
+    ],
     ['a token without an audience', () => ({ authorization: `Bearer ${signed({ sub: user.id, aud: undefined })}` })],
     ['two tokens in one header', () => ({ authorization: `Bearer ${user.token} ${user.token}` })],
   ];
@@ -127,7 +145,9 @@ describe('bad tokens', () => {
   /** A token signed with the service's secret but not as the service signs them. */
   function signed(claims: Record<string, unknown>, algorithm: jwt.Algorithm = 'HS256'): string {
     const payload = Object.fromEntries(
-      Object.entries({ aud: 'session', exp: Math.floor(Date.now() / 1000) + 600, ...claims }).filter(([, value]) => value !== undefined),
+      Object.entries({ aud: 'session', exp: Math.floor(Date.now() / 1000) + 600, ...claims }).filter(
+        ([, value]) => value !== undefined,
+      ),
     );
     return jwt.sign(payload, service.app.config.auth.jwtSecret, { algorithm, noTimestamp: true });
   }
@@ -147,12 +167,15 @@ describe('bad tokens', () => {
     ['a Basic scheme', { authorization: 'Basic YTpi' }, 'token_malformed'],
     ['two tokens', { authorization: 'Bearer a b' }, 'token_malformed'],
     ['a token that is not a JWT', { authorization: 'Bearer not-a-jwt' }, 'token_malformed'],
-  ] as [string, Record<string, string>, string][])('When a request carries %s, then 401 with code %s', async (_, headers, code) => {
-    for (const path of ['/api/auth_user', '/api/conversations/1/messages']) {
-      const response = await api.get(path, { headers });
-      expect({ path, status: response.status, code: response.body.error.code }).toEqual({ path, status: 401, code });
-    }
-  });
+  ] as [string, Record<string, string>, string][])(
+    'When a request carries %s, then 401 with code %s',
+    async (_, headers, code) => {
+      for (const path of ['/api/auth_user', '/api/conversations/1/messages']) {
+        const response = await api.get(path, { headers });
+        expect({ path, status: response.status, code: response.body.error.code }).toEqual({ path, status: 401, code });
+      }
+    },
+  );
 
   test.each([
     ['extra spaces around the token', (token: string) => `Bearer    ${token}   `],

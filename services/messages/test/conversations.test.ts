@@ -1,5 +1,11 @@
 import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
-import { collectPages, loginUser, sendMessage, startConversation, type TestUser } from '../../../test/support/messages-client';
+import {
+  collectPages,
+  loginUser,
+  sendMessage,
+  startConversation,
+  type TestUser,
+} from '../../../test/support/messages-client';
 import { byNewest, insertMessagesAt } from '../../../test/support/messages-fixtures';
 
 const { api } = useMessagesApp();
@@ -23,7 +29,10 @@ describe('POST /api/conversations', () => {
   test('When the pair already has a conversation, then 200 with the same id in both directions and any case', async () => {
     const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
     const created = await api.post('/api/conversations', { token: alice.token, json: { username: bob.username } });
-    const again = await api.post('/api/conversations', { token: alice.token, json: { username: bob.username.toUpperCase() } });
+    const again = await api.post('/api/conversations', {
+      token: alice.token,
+      json: { username: bob.username.toUpperCase() },
+    });
     const reverse = await api.post('/api/conversations', { token: bob.token, json: { username: alice.username } });
     expect([created.status, again.status, reverse.status]).toEqual([201, 200, 200]);
     expect(again.body.id).toBe(created.body.id);
@@ -50,14 +59,20 @@ describe('POST /api/conversations', () => {
 
   test('When the username is unknown, then 404', async () => {
     const alice = await loginUser(api);
-    const response = await api.post('/api/conversations', { token: alice.token, json: { username: `${alice.username}x` } });
+    const response = await api.post('/api/conversations', {
+      token: alice.token,
+      json: { username: `${alice.username}x` },
+    });
     expect(response.status).toBe(404);
     expect(response.body.error.code).toBe('user_not_found');
   });
 
   test('When a user starts a conversation with themselves (in any case), then 403', async () => {
     const alice = await loginUser(api);
-    const response = await api.post('/api/conversations', { token: alice.token, json: { username: alice.username.toUpperCase() } });
+    const response = await api.post('/api/conversations', {
+      token: alice.token,
+      json: { username: alice.username.toUpperCase() },
+    });
     expect(response.status).toBe(403);
   });
 
@@ -115,7 +130,9 @@ describe('GET /api/conversations/:id and /other_participant', () => {
 
   test('When someone who is not a participant asks, then 404 for both', async () => {
     expect((await api.get(`/api/conversations/${conversationId}`, { token: carol.token })).status).toBe(404);
-    expect((await api.get(`/api/conversations/${conversationId}/other_participant`, { token: carol.token })).status).toBe(404);
+    expect(
+      (await api.get(`/api/conversations/${conversationId}/other_participant`, { token: carol.token })).status,
+    ).toBe(404);
   });
 });
 
@@ -175,13 +192,20 @@ describe('otherParticipantReadAt', () => {
     expect(await seenByBob()).toBe(second.createdAt);
 
     // Bob sees Alice's marker the same way: her own message moved it.
-    expect((await api.get(`/api/conversations/${id}`, { token: bob.token })).body.otherParticipantReadAt).toBe(second.createdAt);
+    expect((await api.get(`/api/conversations/${id}`, { token: bob.token })).body.otherParticipantReadAt).toBe(
+      second.createdAt,
+    );
   });
 });
 
 describe('GET /api/conversations', () => {
   test('When a user has conversations, then only those with a message are listed, most recent activity first', async () => {
-    const [alice, bob, carol, dave] = await Promise.all([loginUser(api), loginUser(api), loginUser(api), loginUser(api)]);
+    const [alice, bob, carol, dave] = await Promise.all([
+      loginUser(api),
+      loginUser(api),
+      loginUser(api),
+      loginUser(api),
+    ]);
     const withBob = await startConversation(api, alice, bob);
     const withCarol = await startConversation(api, carol, alice);
     await startConversation(api, alice, dave); // no message: not listed

@@ -48,7 +48,8 @@ async function listen(...users: TestUser[]) {
 async function eventsOf(user: TestUser, count: number): Promise<Envelope[]> {
   const deadline = Date.now() + 5000;
   while ((received.get(user.id)?.length ?? 0) < count) {
-    if (Date.now() > deadline) throw new Error(`user ${user.id} got ${received.get(user.id)?.length ?? 0} of ${count} events`);
+    if (Date.now() > deadline)
+      throw new Error(`user ${user.id} got ${received.get(user.id)?.length ?? 0} of ${count} events`);
     await Promise.race([once(arrivals, 'event'), new Promise((r) => setTimeout(r, 200))]);
   }
   return received.get(user.id)!;
@@ -68,7 +69,8 @@ test('When a message is sent, then the receiver gets it with mine:false and the 
   expect(forAlice.map((e) => e.data)).toEqual(sent.map((m) => ({ ...m, mine: true })));
   for (const events of [forAlice, forBob]) {
     expect(events.every((e) => isCursor(e.cursor))).toBe(true);
-    for (let i = 1; i < events.length; i++) expect(compareCursors(events[i]!.cursor, events[i - 1]!.cursor)).toBeGreaterThan(0);
+    for (let i = 1; i < events.length; i++)
+      expect(compareCursors(events[i]!.cursor, events[i - 1]!.cursor)).toBeGreaterThan(0);
   }
 
   // Every published event is in the user's log under its cursor, for replay.
@@ -87,7 +89,10 @@ test('When the receiver reads, then the sender gets one read event with the newe
 
   expect((await api.get(`/api/conversations/${conversationId}/messages`, { token: bob.token })).status).toBe(200);
   const afterRead = await eventsOf(alice, 3);
-  expect(afterRead[2]).toMatchObject({ type: 'read', data: { conversationId, userId: bob.id, readAt: last.createdAt } });
+  expect(afterRead[2]).toMatchObject({
+    type: 'read',
+    data: { conversationId, userId: bob.id, readAt: last.createdAt },
+  });
   expect(first.createdAt <= last.createdAt).toBe(true);
 
   // Reading again moves nothing: no receipt. Bob's next message is the next event Alice gets.
@@ -98,7 +103,9 @@ test('When the receiver reads, then the sender gets one read event with the newe
   expect(events[3]).toMatchObject({ type: 'message', data: { content: 'reply', mine: false } });
 
   // Alice reading Bob's reply sends Bob a receipt; Bob never gets his own receipts.
-  expect((await api.post(`/api/conversations/${conversationId}/read_messages`, { token: alice.token })).status).toBe(204);
+  expect((await api.post(`/api/conversations/${conversationId}/read_messages`, { token: alice.token })).status).toBe(
+    204,
+  );
   const forBob = await eventsOf(bob, 4);
   expect(forBob.map((e) => e.type)).toEqual(['message', 'message', 'message', 'read']);
   expect(forBob[3]!.data).toMatchObject({ userId: alice.id, conversationId });

@@ -1,5 +1,11 @@
 import { useMessagesApp } from '../../../test/support/messages-app';
-import { loginUser, sendMessage, startConversation, uniqueUsername, type TestUser } from '../../../test/support/messages-client';
+import {
+  loginUser,
+  sendMessage,
+  startConversation,
+  uniqueUsername,
+  type TestUser,
+} from '../../../test/support/messages-client';
 
 // A bounded, seeded fuzz of the whole API: random routes, ids, queries, bodies, content
 // types and Authorization headers. Seeded, so a failure reproduces; the inputs that once
@@ -35,9 +41,38 @@ test(`When ${REQUESTS} random requests hit the API, then none answers 5xx and ev
   // The only valid username among them is unique to this run: a fuzzed login creates no
   // user that another test file could trip over.
   const name = uniqueUsername('fuzz');
-  const strings = ['', ' ', name, '\u0000', 'a\u0000b', '\u200b', '%', '%_', '\\', '"', 'ü', '😀', '\r\n\t', 'a'.repeat(40), 'x'.repeat(600)];
+  const strings = [
+    '',
+    ' ',
+    name,
+    '\u0000',
+    'a\u0000b',
+    '\u200b',
+    '%',
+    '%_',
+    '\\',
+    '"',
+    'ü',
+    '😀',
+    '\r\n\t',
+    'a'.repeat(40),
+    'x'.repeat(600),
+  ];
   const values: unknown[] = [...strings, null, 0, -1, 1.5, 1e21, true, [], ['a'], {}, { a: 1 }];
-  const ids = () => [conversationId, messageId, '0', '01', '-1', 'abc', '%', '%zz', '%00', '9'.repeat(25), '1e3', '%F0%9F%98%80'];
+  const ids = () => [
+    conversationId,
+    messageId,
+    '0',
+    '01',
+    '-1',
+    'abc',
+    '%',
+    '%zz',
+    '%00',
+    '9'.repeat(25),
+    '1e3',
+    '%F0%9F%98%80',
+  ];
   const paths = [
     '/api/login',
     '/api/auth_user',
@@ -52,8 +87,28 @@ test(`When ${REQUESTS} random requests hit the API, then none answers 5xx and ev
     '/healthz',
     '/api/nothing',
   ];
-  const queryParts = ['search=', 'search=a', 'search=%00', 'search=%25', 'limit=0', 'limit=abc', 'limit=51', 'limit=1&limit=2', 'before=abc', 'before=01', 'before=%zz', 'token=x'];
-  const contentTypes = ['application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', ''];
+  const queryParts = [
+    'search=',
+    'search=a',
+    'search=%00',
+    'search=%25',
+    'limit=0',
+    'limit=abc',
+    'limit=51',
+    'limit=1&limit=2',
+    'before=abc',
+    'before=01',
+    'before=%zz',
+    'token=x',
+  ];
+  const contentTypes = [
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/json; charset=latin1',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    '',
+  ];
   const bodies = () => [
     '',
     'null',
@@ -66,7 +121,15 @@ test(`When ${REQUESTS} random requests hit the API, then none answers 5xx and ev
     JSON.stringify({ content: pick(values), extra: pick(values) }),
     JSON.stringify({ username: alice.username, content: 'hi' }),
   ];
-  const authorizations = () => [undefined, `Bearer ${alice.token}`, `Bearer ${bob.token}`, 'Bearer', 'Bearer x.y.z', 'Basic YTpi', `Bearer ${alice.token}x`];
+  const authorizations = () => [
+    undefined,
+    `Bearer ${alice.token}`,
+    `Bearer ${bob.token}`,
+    'Bearer',
+    'Bearer x.y.z',
+    'Basic YTpi',
+    `Bearer ${alice.token}x`,
+  ];
 
   const problems: string[] = [];
   for (let i = 0; i < REQUESTS; i++) {

@@ -13,7 +13,10 @@ const errorBody = (code: string) => ({ error: { code, message: expect.any(String
 
 describe('request bodies', () => {
   test('When a body is sent as text/plain, then 415', async () => {
-    const response = await api.post('/api/login', { body: '{"username":"x"}', headers: { 'content-type': 'text/plain' } });
+    const response = await api.post('/api/login', {
+      body: '{"username":"x"}',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(response.status).toBe(415);
     expect(response.body).toEqual(errorBody('unsupported_media_type'));
   });
@@ -28,7 +31,10 @@ describe('request bodies', () => {
   });
 
   test('When the JSON is malformed, then 400', async () => {
-    const response = await api.post('/api/login', { body: '{"username": ', headers: { 'content-type': 'application/json' } });
+    const response = await api.post('/api/login', {
+      body: '{"username": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(400);
     expect(response.body).toEqual(errorBody('malformed_json'));
   });
@@ -50,11 +56,14 @@ describe('request bodies', () => {
     expect(asString.status).toBe(400);
   });
 
-  test.each(['null', '42', 'true'])('When the JSON body is the bare value %s, then 400 (only objects and arrays are JSON bodies here)', async (body) => {
-    const response = await api.post('/api/login', { body, headers: { 'content-type': 'application/json' } });
-    expect(response.status).toBe(400);
-    expect(response.body).toEqual(errorBody('malformed_json'));
-  });
+  test.each(['null', '42', 'true'])(
+    'When the JSON body is the bare value %s, then 400 (only objects and arrays are JSON bodies here)',
+    async (body) => {
+      const response = await api.post('/api/login', { body, headers: { 'content-type': 'application/json' } });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual(errorBody('malformed_json'));
+    },
+  );
 
   test('When the body has fields the route does not know, then they are ignored', async () => {
     const response = await api.post('/api/login', { json: { username: user.username, admin: true, id: '1' } });
@@ -70,10 +79,20 @@ describe('request bodies', () => {
     });
     expect(zipped.status).toBe(200);
     for (const encoding of ['gzip', 'deflate', 'br']) {
-      const response = await api.post('/api/login', { body: '{"username":"x"}', headers: { ...json, 'content-encoding': encoding } });
-      expect({ encoding, status: response.status, body: response.body }).toEqual({ encoding, status: 400, body: errorBody('malformed_body') });
+      const response = await api.post('/api/login', {
+        body: '{"username":"x"}',
+        headers: { ...json, 'content-encoding': encoding },
+      });
+      expect({ encoding, status: response.status, body: response.body }).toEqual({
+        encoding,
+        status: 400,
+        body: errorBody('malformed_body'),
+      });
     }
-    const unknown = await api.post('/api/login', { body: '{"username":"x"}', headers: { ...json, 'content-encoding': 'x-nope' } });
+    const unknown = await api.post('/api/login', {
+      body: '{"username":"x"}',
+      headers: { ...json, 'content-encoding': 'x-nope' },
+    });
     expect(unknown.status).toBe(415);
   });
 
@@ -97,7 +116,21 @@ describe('routes and ids', () => {
     expect(response.body).toEqual(errorBody('method_not_allowed'));
   });
 
-  const badIds = ['abc', '0', '-1', '01', '1.5', '1e3', '99999999999999999999', '9223372036854775808', '%20', '%', '%zz', '%00', '1%00'];
+  const badIds = [
+    'abc',
+    '0',
+    '-1',
+    '01',
+    '1.5',
+    '1e3',
+    '99999999999999999999',
+    '9223372036854775808',
+    '%20',
+    '%',
+    '%zz',
+    '%00',
+    '1%00',
+  ];
   const routes: [string, (id: string) => [string, string, object?]][] = [
     ['GET /api/conversations/:id', (id) => ['GET', `/api/conversations/${id}`]],
     ['GET /api/conversations/:id/other_participant', (id) => ['GET', `/api/conversations/${id}/other_participant`]],

@@ -1,5 +1,11 @@
 import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
-import { collectPages, loginUser, sendMessage, startConversation, type TestUser } from '../../../test/support/messages-client';
+import {
+  collectPages,
+  loginUser,
+  sendMessage,
+  startConversation,
+  type TestUser,
+} from '../../../test/support/messages-client';
 import { byNewest, insertMessagesAt } from '../../../test/support/messages-fixtures';
 
 const { api } = useMessagesApp();
@@ -14,9 +20,18 @@ describe('POST /api/conversations/:id/messages', () => {
   test('When a participant sends a message, then 201 with mine:true, and it becomes the last message and read for the sender', async () => {
     const { alice, bob, conversationId } = await pair();
     const before = Date.now();
-    const response = await api.post(`/api/conversations/${conversationId}/messages`, { token: alice.token, json: { content: 'hi' } });
+    const response = await api.post(`/api/conversations/${conversationId}/messages`, {
+      token: alice.token,
+      json: { content: 'hi' },
+    });
     expect(response.status).toBe(201);
-    expect(response.body).toEqual({ id: expect.stringMatching(/^\d+$/), content: 'hi', conversationId, createdAt: expect.any(String), mine: true });
+    expect(response.body).toEqual({
+      id: expect.stringMatching(/^\d+$/),
+      content: 'hi',
+      conversationId,
+      createdAt: expect.any(String),
+      mine: true,
+    });
     expect(Math.abs(Date.parse(response.body.createdAt) - before)).toBeLessThan(10_000);
     const conversation = await db.conversation.findUniqueOrThrow({ where: { id: BigInt(conversationId) } });
     expect(String(conversation.lastMessageId)).toBe(response.body.id);
@@ -57,7 +72,10 @@ describe('POST /api/conversations/:id/messages', () => {
   test('When the content is 481 characters after normalisation, then 422 with fields.content and nothing is stored', async () => {
     const { alice, conversationId } = await pair();
     for (const content of ['😀'.repeat(481), 'a'.repeat(481), `  ${'b'.repeat(481)}  `]) {
-      const response = await api.post(`/api/conversations/${conversationId}/messages`, { token: alice.token, json: { content } });
+      const response = await api.post(`/api/conversations/${conversationId}/messages`, {
+        token: alice.token,
+        json: { content },
+      });
       expect(response.status).toBe(422);
       expect(response.body.error.fields).toEqual({ content: expect.any(String) });
     }
@@ -86,7 +104,10 @@ describe('POST /api/conversations/:id/messages', () => {
   test('When someone who is not a participant sends, then 404 and nothing is stored', async () => {
     const { conversationId } = await pair();
     const carol = await loginUser(api);
-    const response = await api.post(`/api/conversations/${conversationId}/messages`, { token: carol.token, json: { content: 'hi' } });
+    const response = await api.post(`/api/conversations/${conversationId}/messages`, {
+      token: carol.token,
+      json: { content: 'hi' },
+    });
     expect(response.status).toBe(404);
     expect(await db.message.count({ where: { conversationId: BigInt(conversationId) } })).toBe(0);
   });
@@ -96,9 +117,7 @@ describe('POST /api/conversations/:id/messages', () => {
     const sent = await Promise.all(
       Array.from({ length: 20 }, (_, i) => sendMessage(api, i % 2 ? alice : bob, conversationId, `m${i}`)),
     );
-    const newest = sent
-      .map((m) => ({ id: m.id, createdAt: new Date(m.createdAt) }))
-      .sort(byNewest)[0]!;
+    const newest = sent.map((m) => ({ id: m.id, createdAt: new Date(m.createdAt) })).sort(byNewest)[0]!;
     const conversation = await api.get(`/api/conversations/${conversationId}`, { token: alice.token });
     expect(conversation.body.lastMessage.id).toBe(newest.id);
   });
@@ -131,7 +150,9 @@ describe('GET /api/conversations/:id/messages', () => {
     );
     const expected = [...inserted].sort(byNewest).map((m) => m.id);
     for (const limit of [7, 25, 100]) {
-      expect(await collectPages(api, `/api/conversations/${conversationId}/messages`, alice.token, limit)).toEqual(expected);
+      expect(await collectPages(api, `/api/conversations/${conversationId}/messages`, alice.token, limit)).toEqual(
+        expected,
+      );
     }
     const firstPage = await api.get(`/api/conversations/${conversationId}/messages`, { token: alice.token });
     expect(firstPage.body).toHaveLength(25);
@@ -141,9 +162,13 @@ describe('GET /api/conversations/:id/messages', () => {
     const { alice, bob, conversationId } = await pair();
     const first = await sendMessage(api, alice, conversationId, 'first');
     await sendMessage(api, alice, conversationId, 'second');
-    const page = await api.get(`/api/conversations/${conversationId}/messages?before=${first.id}`, { token: bob.token });
+    const page = await api.get(`/api/conversations/${conversationId}/messages?before=${first.id}`, {
+      token: bob.token,
+    });
     expect(page.body).toEqual([]);
-    expect((await api.get(`/api/conversations/${conversationId}`, { token: bob.token })).body.hasUnreadMessages).toBe(false);
+    expect((await api.get(`/api/conversations/${conversationId}`, { token: bob.token })).body.hasUnreadMessages).toBe(
+      false,
+    );
   });
 
   test.each([
@@ -160,7 +185,9 @@ describe('GET /api/conversations/:id/messages', () => {
     const response = await api.get(`/api/conversations/${conversationId}/messages?${query}`, { token: bob.token });
     expect(response.status).toBe(422);
     expect(Object.keys(response.body.error.fields)).toEqual([field]);
-    expect((await api.get(`/api/conversations/${conversationId}`, { token: bob.token })).body.hasUnreadMessages).toBe(true);
+    expect((await api.get(`/api/conversations/${conversationId}`, { token: bob.token })).body.hasUnreadMessages).toBe(
+      true,
+    );
   });
 
   test('When before is a message of another conversation or unknown, then 422 names before', async () => {
@@ -168,7 +195,9 @@ describe('GET /api/conversations/:id/messages', () => {
     const other = await pair();
     const foreign = await sendMessage(api, other.alice, other.conversationId, 'elsewhere');
     for (const before of [foreign.id, '9223372036854775807']) {
-      const response = await api.get(`/api/conversations/${conversationId}/messages?before=${before}`, { token: alice.token });
+      const response = await api.get(`/api/conversations/${conversationId}/messages?before=${before}`, {
+        token: alice.token,
+      });
       expect(response.status).toBe(422);
       expect(response.body.error.fields).toEqual({ before: expect.any(String) });
     }
@@ -179,8 +208,12 @@ describe('GET /api/conversations/:id/messages', () => {
     const sent = await sendMessage(api, alice, conversationId, 'secret');
     const carol = await loginUser(api);
     expect((await api.get(`/api/conversations/${conversationId}/messages`, { token: carol.token })).status).toBe(404);
-    expect((await api.get(`/api/conversations/${conversationId}/messages?before=${sent.id}`, { token: carol.token })).status).toBe(404);
-    expect((await api.get(`/api/conversations/${conversationId}/messages?before=1`, { token: carol.token })).status).toBe(404);
+    expect(
+      (await api.get(`/api/conversations/${conversationId}/messages?before=${sent.id}`, { token: carol.token })).status,
+    ).toBe(404);
+    expect(
+      (await api.get(`/api/conversations/${conversationId}/messages?before=1`, { token: carol.token })).status,
+    ).toBe(404);
   });
 });
 
@@ -201,7 +234,9 @@ describe('POST /api/conversations/:id/read_messages', () => {
     const { alice, bob, conversationId } = await pair();
     const sent = await sendMessage(api, alice, conversationId, 'newest');
     await api.post(`/api/conversations/${conversationId}/read_messages`, { token: bob.token });
-    await insertMessagesAt(db, conversationId, [{ userId: alice.id, content: 'old', createdAt: new Date(Date.parse(sent.createdAt) - 5000) }]);
+    await insertMessagesAt(db, conversationId, [
+      { userId: alice.id, content: 'old', createdAt: new Date(Date.parse(sent.createdAt) - 5000) },
+    ]);
     await api.post(`/api/conversations/${conversationId}/read_messages`, { token: bob.token });
     const marker = await db.participant.findUniqueOrThrow({
       where: { userId_conversationId: { userId: BigInt(bob.id), conversationId: BigInt(conversationId) } },
@@ -212,6 +247,8 @@ describe('POST /api/conversations/:id/read_messages', () => {
   test('When someone who is not a participant marks read, then 404', async () => {
     const { conversationId } = await pair();
     const carol = await loginUser(api);
-    expect((await api.post(`/api/conversations/${conversationId}/read_messages`, { token: carol.token })).status).toBe(404);
+    expect((await api.post(`/api/conversations/${conversationId}/read_messages`, { token: carol.token })).status).toBe(
+      404,
+    );
   });
 });

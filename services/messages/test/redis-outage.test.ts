@@ -42,7 +42,10 @@ test('When Redis is down, then sending still answers 201, keeps the message, log
   await redis.kill();
 
   const started = Date.now();
-  const response = await api.post(`/api/conversations/${conversationId}/messages`, { token: alice.token, json: { content: 'during the outage' } });
+  const response = await api.post(`/api/conversations/${conversationId}/messages`, {
+    token: alice.token,
+    json: { content: 'during the outage' },
+  });
   expect(response.status).toBe(201);
   // The publish wait is capped (event-notifier.ts): a dead Redis does not hold the response.
   expect(Date.now() - started).toBeLessThan(2000);
@@ -72,7 +75,9 @@ test('When Redis is down, then sending still answers 201, keeps the message, log
   // Back to normal: the next message is published again.
   const subscriber = redis.client();
   await subscriber.subscribe(`messenger:user:{${bob.id}}:events`);
-  const got = new Promise<string>((resolve) => subscriber.once('message', (_channel: string, payload: string) => resolve(payload)));
+  const got = new Promise<string>((resolve) =>
+    subscriber.once('message', (_channel: string, payload: string) => resolve(payload)),
+  );
   const after = await sendMessage(api, alice, conversationId, 'after the outage');
   expect(JSON.parse(await got)).toMatchObject({ type: 'message', data: { id: after.id, mine: false } });
 });

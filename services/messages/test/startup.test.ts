@@ -48,10 +48,13 @@ describe('development login switch', () => {
 });
 
 describe('configuration', () => {
-  test.each(['abc', '70000', '-1', '3.5'])('When MESSAGES_PORT=%s, then loading the config fails naming MESSAGES_PORT', (value) => {
-    expect(() => loadConfig({ MESSAGES_PORT: value })).toThrow(ConfigError);
-    expect(() => loadConfig({ MESSAGES_PORT: value })).toThrow(/MESSAGES_PORT/);
-  });
+  test.each(['abc', '70000', '-1', '3.5'])(
+    'When MESSAGES_PORT=%s, then loading the config fails naming MESSAGES_PORT',
+    (value) => {
+      expect(() => loadConfig({ MESSAGES_PORT: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ MESSAGES_PORT: value })).toThrow(/MESSAGES_PORT/);
+    },
+  );
 
   test('When NODE_ENV=production without JWT_SECRET or with a short one, then loading the config fails naming JWT_SECRET', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);

@@ -21,7 +21,13 @@ export interface StreamServer {
   /** Graceful: refuses new streams, tells open ones to reconnect (spread out), closes Redis. */
   stop(): Promise<void>;
   /** Counters for tests and diagnostics; all zero when nothing is open. */
-  stats(): { connections: number; users: number; expiryBuckets: number; heartbeats: number; subscriberListeners: number };
+  stats(): {
+    connections: number;
+    users: number;
+    expiryBuckets: number;
+    heartbeats: number;
+    subscriberListeners: number;
+  };
 }
 
 // After the goodbye frames, connections that are still open are cut.

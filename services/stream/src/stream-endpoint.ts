@@ -41,7 +41,10 @@ export function createStreamEndpoint(options: {
         // Undefined: the client left before its stream opened.
         if (!connection) return;
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        logger.info({ method: req.method, url: redactUrlTokens(req.url ?? ''), status: 200, ms: Math.round(ms * 10) / 10 }, 'request');
+        logger.info(
+          { method: req.method, url: redactUrlTokens(req.url ?? ''), status: 200, ms: Math.round(ms * 10) / 10 },
+          'request',
+        );
       },
       (error: Error) => {
         logger.warn({ err: error.message }, 'cannot open a stream');

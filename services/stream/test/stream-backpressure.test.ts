@@ -1,4 +1,9 @@
-import { sessionToken, startStreamFixture, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
+import {
+  sessionToken,
+  startStreamFixture,
+  uniqueUserId,
+  type StreamFixture,
+} from '../../../test/support/stream-fixture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 
 // Backpressure: a client that stops reading is cut once its outgoing buffer passes the
@@ -22,7 +27,9 @@ test('When one tab stops reading, then it is disconnected while a fast tab of th
   try {
     // Until the slow tab is cut (kernel socket buffers absorb some megabytes first), bounded at 4,000 events (16 MB).
     while (fixture.server.stats().connections === 2 && published.length < 4000) {
-      const batch = await Promise.all(Array.from({ length: 10 }, () => fixture.publisher.publishMessage(userId, content)));
+      const batch = await Promise.all(
+        Array.from({ length: 10 }, () => fixture.publisher.publishMessage(userId, content)),
+      );
       published.push(...batch);
       // Let the fast tab read and the server notice the slow one.
       await new Promise((resolve) => setImmediate(resolve));

@@ -1,5 +1,10 @@
 import { openEventSource } from '../../../test/support/stream-event-source';
-import { startStreamFixture, sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
+import {
+  startStreamFixture,
+  sessionToken,
+  uniqueUserId,
+  type StreamFixture,
+} from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
 import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
 

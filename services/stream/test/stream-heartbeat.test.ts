@@ -1,4 +1,9 @@
-import { sessionToken, startStreamFixture, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
+import {
+  sessionToken,
+  startStreamFixture,
+  uniqueUserId,
+  type StreamFixture,
+} from '../../../test/support/stream-fixture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 
 // Heartbeat: an idle stream gets a `: ping` comment every STREAM_HEARTBEAT_MS, so proxies keep it open.

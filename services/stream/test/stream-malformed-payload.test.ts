@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { sessionToken, startStreamFixture, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
+import {
+  sessionToken,
+  startStreamFixture,
+  uniqueUserId,
+  type StreamFixture,
+} from '../../../test/support/stream-fixture';
 import { captureLogLines } from '../../../test/support/stream-log-capture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 

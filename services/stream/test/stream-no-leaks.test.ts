@@ -48,7 +48,13 @@ test(`When ${CONNECTIONS} streams connect and disconnect, 50 at a time over ${US
   expect(opened).toBe(CONNECTIONS);
 
   await eventually(async () => fixture.server.stats().connections === 0, 'all streams to close');
-  expect(fixture.server.stats()).toEqual({ connections: 0, users: 0, expiryBuckets: 0, heartbeats: 0, subscriberListeners: 1 });
+  expect(fixture.server.stats()).toEqual({
+    connections: 0,
+    users: 0,
+    expiryBuckets: 0,
+    heartbeats: 0,
+    subscriberListeners: 1,
+  });
   await eventually(async () => (await admin.pubsub('CHANNELS')).length === 0, 'every channel to be unsubscribed');
   expect(process.listenerCount('SIGTERM') + process.listenerCount('exit')).toBe(listenersBefore);
 

@@ -3,7 +3,13 @@ import { createTokenService } from '../../../libs/auth/token-service';
 import { start, type StreamServer } from '../src/server';
 import { captureLogLines } from '../../../test/support/stream-log-capture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
-import { sessionToken, streamTestConfig, TEST_JWT_SECRET, tokens, uniqueUserId } from '../../../test/support/stream-fixture';
+import {
+  sessionToken,
+  streamTestConfig,
+  TEST_JWT_SECRET,
+  tokens,
+  uniqueUserId,
+} from '../../../test/support/stream-fixture';
 
 // Opening a stream: the checks that end in an ordinary JSON response, and the headers of one that opens.
 let server: StreamServer;
@@ -24,11 +30,17 @@ const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 const badTokens: Record<string, () => string> = {
   malformed: () => 'not-a-jwt',
   expired: () =>
-    jwt.sign({ sub: userId, aud: 'session', exp: Math.floor(Date.now() / 1000) - 10 }, TEST_JWT_SECRET, { algorithm: 'HS256' }),
+    jwt.sign({ sub: userId, aud: 'session', exp: Math.floor(Date.now() / 1000) - 10 }, TEST_JWT_SECRET, {
+      algorithm: 'HS256',
+    }),
   'signed with another secret': () =>
-    createTokenService({ secret: 'another-secret-0123456789abcdef-xyz', sessionTtlSeconds: 60, streamTtlSeconds: 60 }).sign(userId)
-      .token,
-  'alg none': () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: userId, aud: 'session', exp: inAnHour() })}.`,
+    createTokenService({
+      secret: 'another-secret-0123456789abcdef-xyz',
+      sessionTtlSeconds: 60,
+      streamTtlSeconds: 60,
+    }).sign(userId).token,
+  'alg none': () =>
+    `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: userId, aud: 'session', exp: inAnHour() })}.`,
   'for another audience': () =>
     jwt.sign({ sub: userId, aud: 'admin', exp: inAnHour() }, TEST_JWT_SECRET, { algorithm: 'HS256' }),
   'without a user id': () => jwt.sign({ aud: 'session', exp: inAnHour() }, TEST_JWT_SECRET, { algorithm: 'HS256' }),
@@ -98,7 +110,10 @@ describe('GET /api/messages', () => {
     const stream = await openRawStream(server.url, { token: streamToken, tokenInHeader: false });
     try {
       expect(stream.status).toBe(200);
-      await stream.waitFor(() => logLines.some((line) => line.includes('/api/messages?token=')), 'the request log line');
+      await stream.waitFor(
+        () => logLines.some((line) => line.includes('/api/messages?token=')),
+        'the request log line',
+      );
       const logged = logLines.join('');
       expect(logged).toContain('token=[redacted]');
       expect(logged).not.toContain(streamToken);

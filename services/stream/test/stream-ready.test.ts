@@ -1,4 +1,9 @@
-import { sessionToken, startStreamFixture, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
+import {
+  sessionToken,
+  startStreamFixture,
+  uniqueUserId,
+  type StreamFixture,
+} from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
 import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
 
@@ -45,7 +50,9 @@ test('When a client resumes with a cursor, then `ready` carries that cursor and 
 
   const stream = await tab(userId, seen);
   await stream.waitForEvents(1);
-  expect(stream.frames.filter((f) => f.data !== '').map((f) => [f.event, f.id, f.event === 'ready' ? f.data : ''])).toEqual([
+  expect(
+    stream.frames.filter((f) => f.data !== '').map((f) => [f.event, f.id, f.event === 'ready' ? f.data : '']),
+  ).toEqual([
     ['ready', seen, JSON.stringify({ cursor: seen })],
     ['message', missed, ''],
   ]);

@@ -28,7 +28,8 @@ test('When the subscriber connection is killed while events are published, then 
   const admin = redis.client();
   const published: Record<string, string[]> = { [users[0]!]: [], [users[1]!]: [] };
 
-  const subscriberIsBack = async () => String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub')).includes('cmd=subscribe');
+  const subscriberIsBack = async () =>
+    String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub')).includes('cmd=subscribe');
 
   let kills = 0;
   // At least 300 events, and on until the second kill happened (bounded: the machine may be busy).
@@ -59,7 +60,9 @@ test('When the subscriber connection is killed while events are published, then 
     expect(stream.events().map((e) => e.id)).toEqual(cursors);
     expect(stream.isEnded()).toBe(false);
   }
-  const numsub = (await admin.pubsub('NUMSUB', ...users.map((u) => `messenger:user:{${u}}:events`))) as (string | number)[];
+  const numsub = (await admin.pubsub('NUMSUB', ...users.map((u) => `messenger:user:{${u}}:events`))) as (
+    string | number
+  )[];
   expect(numsub.filter((_, i) => i % 2 === 1).map(Number)).toEqual([1, 1]);
 }, 30_000);
 

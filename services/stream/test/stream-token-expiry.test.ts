@@ -1,5 +1,10 @@
 import jwt from 'jsonwebtoken';
-import { startStreamFixture, TEST_JWT_SECRET, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
+import {
+  startStreamFixture,
+  TEST_JWT_SECRET,
+  uniqueUserId,
+  type StreamFixture,
+} from '../../../test/support/stream-fixture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 
 // Token expiry: a stream does not outlive its token; the client is told to reauthenticate.

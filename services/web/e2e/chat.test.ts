@@ -40,7 +40,7 @@ afterAll(() => e2e?.stop());
 
 // The scenarios build on each other, as a conversation does: each test starts where the previous one ended.
 describe('Two users chatting in two browser windows', () => {
-  test('When Alice starts a conversation with Bob and sends a message, then it appears on her page and, live and unread, in Bob\'s list', async () => {
+  test("When Alice starts a conversation with Bob and sends a message, then it appears on her page and, live and unread, in Bob's list", async () => {
     const { page } = alice;
     const start = page.getByLabel('Start conversation');
     await start.fill(bobName.slice(0, -2));
@@ -56,14 +56,20 @@ describe('Two users chatting in two browser windows', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByRole('list', { name: 'Messages' }).getByText('Hello Bob!').waitFor();
 
-    const item = bob.page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: aliceName });
+    const item = bob.page
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('listitem')
+      .filter({ hasText: aliceName });
     await item.and(bob.page.locator('[data-unread="true"]')).waitFor();
     expect(await item.textContent()).toContain('Hello Bob!');
     await bob.page.waitForFunction(() => document.title === '(1) Messenger');
   });
 
   test('When Bob opens the conversation, then he sees the message, it is no longer unread, and Alice sees "Seen"', async () => {
-    await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(aliceName) }).click();
+    await bob.page
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('link', { name: new RegExp(aliceName) })
+      .click();
     await bob.page.waitForURL((url) => url.pathname === conversationPath);
     await bob.page.getByRole('list', { name: 'Messages' }).getByText('Hello Bob!').waitFor();
     await bob.page.waitForFunction(() => document.title === 'Messenger');
@@ -97,10 +103,14 @@ describe('Two users chatting in two browser windows', () => {
   });
 
   test('When a message contains a URL, then it is a safe link and a javascript: URL is not', async () => {
-    await alice.page.getByLabel('Message', { exact: true }).fill('Docs: https://example.com/guide?x=1. Not this: javascript:alert(1)');
+    await alice.page
+      .getByLabel('Message', { exact: true })
+      .fill('Docs: https://example.com/guide?x=1. Not this: javascript:alert(1)');
     await alice.page.getByRole('button', { name: 'Send' }).click();
 
-    const link = bob.page.getByRole('list', { name: 'Messages' }).getByRole('link', { name: 'https://example.com/guide?x=1' });
+    const link = bob.page
+      .getByRole('list', { name: 'Messages' })
+      .getByRole('link', { name: 'https://example.com/guide?x=1' });
     await link.waitFor();
     expect(await link.getAttribute('href')).toBe('https://example.com/guide?x=1');
     expect(await link.getAttribute('target')).toBe('_blank');
@@ -108,7 +118,7 @@ describe('Two users chatting in two browser windows', () => {
     expect(await bob.page.locator('a[href^="javascript:"]').count()).toBe(0);
   });
 
-  test('When a message is too long, then the server\'s error is shown next to the field and nothing is sent', async () => {
+  test("When a message is too long, then the server's error is shown next to the field and nothing is sent", async () => {
     const field = alice.page.getByLabel('Message', { exact: true });
     await field.fill('x'.repeat(481));
     await alice.page.getByText('481/480').waitFor();
@@ -148,7 +158,12 @@ describe('Two users chatting in two browser windows', () => {
     const carol = await apiLogin(uniqueUsername('carol'));
     const started = await apiCall('POST', '/api/conversations', carol.token, { username: bobName });
     await apiCall('POST', `/api/conversations/${started.id}/messages`, carol.token, { content: 'Hi from Carol' });
-    await list.getByRole('listitem').first().filter({ hasText: 'Hi from Carol' }).and(bob.page.locator('[data-unread="true"]')).waitFor();
+    await list
+      .getByRole('listitem')
+      .first()
+      .filter({ hasText: 'Hi from Carol' })
+      .and(bob.page.locator('[data-unread="true"]'))
+      .waitFor();
     await bob.page.waitForFunction(() => document.title === '(1) Messenger');
 
     const listRequests: string[] = [];
@@ -157,19 +172,29 @@ describe('Two users chatting in two browser windows', () => {
     });
     await alice.page.getByLabel('Message', { exact: true }).fill('Back to the top');
     await alice.page.getByRole('button', { name: 'Send' }).click();
-    await list.getByRole('listitem').first().filter({ hasText: 'Back to the top' }).and(bob.page.locator('[data-unread="true"]')).waitFor();
+    await list
+      .getByRole('listitem')
+      .first()
+      .filter({ hasText: 'Back to the top' })
+      .and(bob.page.locator('[data-unread="true"]'))
+      .waitFor();
     await bob.page.waitForFunction(() => document.title === '(2) Messenger');
     expect(await list.getByRole('listitem').nth(1).textContent()).toContain('Hi from Carol');
     expect(listRequests).toEqual([]);
   });
 
   test('When a conversation has more than a page of messages, then "Load more" brings the older ones, in order, without duplicates', async () => {
-    const token = await alice.page.evaluate(() => JSON.parse(localStorage.getItem('messenger.session') ?? '{}').token as string);
+    const token = await alice.page.evaluate(
+      () => JSON.parse(localStorage.getItem('messenger.session') ?? '{}').token as string,
+    );
     const conversationId = conversationPath.split('/').pop();
     for (let i = 1; i <= 25; i += 1) {
       await apiCall('POST', `/api/conversations/${conversationId}/messages`, token, { content: `Paged ${i}` });
     }
-    await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(aliceName) }).click();
+    await bob.page
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('link', { name: new RegExp(aliceName) })
+      .click();
     const messages = bob.page.getByRole('list', { name: 'Messages' });
     await messages.getByText('Paged 25', { exact: true }).waitFor();
     const firstPage = await messages.locator('.message-content').allTextContents();

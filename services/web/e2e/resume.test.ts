@@ -20,7 +20,10 @@ beforeAll(async () => {
   e2e = await startBrowserProduct({ REDIS_URL: redis.url, STREAM_TOKEN_TTL_SECONDS: '2' });
   ({ product, browser } = e2e);
   const bobName = uniqueUsername('bob');
-  [alice, bob] = await Promise.all([logIn(browser, product.url, uniqueUsername('alice')), logIn(browser, product.url, bobName)]);
+  [alice, bob] = await Promise.all([
+    logIn(browser, product.url, uniqueUsername('alice')),
+    logIn(browser, product.url, bobName),
+  ]);
   bob.page.on('request', (request: Request) => {
     if (new URL(request.url()).pathname === '/api/messages') bobStreamRequests.push(request.url());
   });
@@ -41,11 +44,15 @@ async function bobSees(text: string) {
 
 test('When the stream token expires, then the page reopens the stream with a fresh token and ?lastEventId=, and misses nothing', async () => {
   const opened = bobStreamRequests.length;
-  await bob.page.waitForRequest((request) => new URL(request.url()).pathname === '/api/messages' && bobStreamRequests.length > opened + 1);
+  await bob.page.waitForRequest(
+    (request) => new URL(request.url()).pathname === '/api/messages' && bobStreamRequests.length > opened + 1,
+  );
   const reopened = new URL(bobStreamRequests.at(-1)!);
   expect(reopened.searchParams.get('lastEventId')).toMatch(/^\d+-\d+$/);
   // The URL carries a short-lived stream token, never the login token.
-  const sessionToken = await bob.page.evaluate(() => JSON.parse(localStorage.getItem('messenger.session') ?? '{}').token as string);
+  const sessionToken = await bob.page.evaluate(
+    () => JSON.parse(localStorage.getItem('messenger.session') ?? '{}').token as string,
+  );
   const streamToken = reopened.searchParams.get('token') ?? '';
   expect(streamToken).not.toBe(sessionToken);
   expect(JSON.parse(Buffer.from(streamToken.split('.')[1] ?? '', 'base64url').toString()).aud).toBe('stream');
@@ -69,9 +76,12 @@ test('When an idle tab (no event ever received) reauths, then it reopens with ?l
       if (request.method() === 'GET' && url.pathname === '/api/conversations') listFetches.push(request.url());
     });
     // Two reopens (tokens last 2 s): by the second request, the first reopened stream has had its `open`.
-    await carol.page.waitForRequest((request) => new URL(request.url()).pathname === '/api/messages' && streams.length >= 2, {
-      timeout: 20_000,
-    });
+    await carol.page.waitForRequest(
+      (request) => new URL(request.url()).pathname === '/api/messages' && streams.length >= 2,
+      {
+        timeout: 20_000,
+      },
+    );
     // Carol has no events: her streams start from "0-0", which `ready` told the page.
     expect(streams.map((url) => new URL(url).searchParams.get('lastEventId'))).toEqual(['0-0', '0-0']);
     expect(listFetches).toEqual([]);
@@ -83,7 +93,8 @@ test('When an idle tab (no event ever received) reauths, then it reopens with ?l
 
 test('When Redis loses its data while a message is sent, then the page is told to resync, refetches, and shows the message once', async () => {
   const refetch = bob.page.waitForRequest(
-    (request) => request.method() === 'GET' && /^\/api\/conversations\/\d+\/messages$/.test(new URL(request.url()).pathname),
+    (request) =>
+      request.method() === 'GET' && /^\/api\/conversations\/\d+\/messages$/.test(new URL(request.url()).pathname),
     { timeout: 30_000 },
   );
   await redis.kill();

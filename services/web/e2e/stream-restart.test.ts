@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(() => e2e?.stop());
 
-test('When the stream service restarts while Bob\'s page is open, then the message sent during the outage appears exactly once after it comes back, and an idle tab resumes by cursor without refetching', async () => {
+test("When the stream service restarts while Bob's page is open, then the message sent during the outage appears exactly once after it comes back, and an idle tab resumes by cursor without refetching", async () => {
   await product.stopStream();
   await waitForConnection(bob.page, 'reconnecting');
 
@@ -45,7 +45,8 @@ test('When the stream service restarts while Bob\'s page is open, then the messa
   // Down long enough for the browser to give up (its reconnect gets 502, readyState
   // CLOSED) and the page to open a new EventSource itself, with the cursor it tracked.
   await carol.page.waitForRequest(
-    (request) => new URL(request.url()).pathname === '/api/messages' && new URL(request.url()).searchParams.has('lastEventId'),
+    (request) =>
+      new URL(request.url()).pathname === '/api/messages' && new URL(request.url()).searchParams.has('lastEventId'),
     { timeout: 20_000 },
   );
   await product.startStreamAgain();

@@ -38,7 +38,9 @@ export function createReverseProxy(target: string, logger: Logger): ReverseProxy
   function forward(req: IncomingMessage, res: ServerResponse) {
     const headers = withoutHopByHop(req.headers, req.headers.connection);
     const remote = req.socket.remoteAddress ?? '';
-    headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${remote}` : remote;
+    headers['x-forwarded-for'] = req.headers['x-forwarded-for']
+      ? `${req.headers['x-forwarded-for']}, ${remote}`
+      : remote;
     headers['x-forwarded-proto'] = req.headers['x-forwarded-proto'] ?? 'http';
     if (req.headers.host) headers['x-forwarded-host'] = req.headers['x-forwarded-host'] ?? req.headers.host;
     headers.host = upstream.host;
@@ -55,7 +57,11 @@ export function createReverseProxy(target: string, logger: Logger): ReverseProxy
 
     outgoing.on('response', (incoming) => {
       const streaming = (incoming.headers['content-type'] ?? '').startsWith('text/event-stream');
-      res.writeHead(incoming.statusCode ?? 502, incoming.statusMessage, withoutHopByHop(incoming.headers, incoming.headers.connection));
+      res.writeHead(
+        incoming.statusCode ?? 502,
+        incoming.statusMessage,
+        withoutHopByHop(incoming.headers, incoming.headers.connection),
+      );
       if (streaming) {
         // Send the headers now: the browser's EventSource reports `open` on them, and an
         // idle stream may not carry a byte for many seconds.
@@ -73,9 +79,15 @@ export function createReverseProxy(target: string, logger: Logger): ReverseProxy
         res.destroy();
         return;
       }
-      logger.warn({ err: error.message, url: redactUrlTokens(req.url ?? ''), upstream: upstream.origin }, 'upstream unavailable');
+      logger.warn(
+        { err: error.message, url: redactUrlTokens(req.url ?? ''), upstream: upstream.origin },
+        'upstream unavailable',
+      );
       const body = JSON.stringify({ error: { code: 'bad_gateway', message: 'The upstream service is unavailable' } });
-      res.writeHead(502, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(502, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
     });
 

@@ -45,7 +45,12 @@ export async function start(config: Config, deps: WebDeps = {}): Promise<{ url: 
       return sendJson(res, ok ? 200 : 503, ok ? { status: 'ok' } : { status: 'unavailable', failed: ['static files'] });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return sendJson(res, 405, { error: { code: 'method_not_allowed', message: `${req.method} is not allowed here` } }, { allow: 'GET, HEAD' });
+      return sendJson(
+        res,
+        405,
+        { error: { code: 'method_not_allowed', message: `${req.method} is not allowed here` } },
+        { allow: 'GET, HEAD' },
+      );
     }
     await staticFiles.serve(req, res);
   }
@@ -54,7 +59,10 @@ export async function start(config: Config, deps: WebDeps = {}): Promise<{ url: 
     const started = process.hrtime.bigint();
     res.on('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.debug({ method: req.method, url: redactUrlTokens(req.url ?? ''), status: res.statusCode, ms: Math.round(ms) }, 'request');
+      logger.debug(
+        { method: req.method, url: redactUrlTokens(req.url ?? ''), status: res.statusCode, ms: Math.round(ms) },
+        'request',
+      );
     });
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error, url: redactUrlTokens(req.url ?? '') }, 'request failed');
@@ -84,6 +92,10 @@ export async function start(config: Config, deps: WebDeps = {}): Promise<{ url: 
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }

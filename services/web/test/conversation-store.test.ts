@@ -23,7 +23,10 @@ describe('The conversation store', () => {
   test('When a live message arrives for a known conversation, then it moves to the top and is unread unless open or mine', () => {
     const store = createConversationStore();
     store.addPage(
-      [conversation('10', message('1', '10', '2026-01-01T10:00:00.000Z')), conversation('11', message('2', '11', '2026-01-01T09:00:00.000Z'))],
+      [
+        conversation('10', message('1', '10', '2026-01-01T10:00:00.000Z')),
+        conversation('11', message('2', '11', '2026-01-01T09:00:00.000Z')),
+      ],
       25,
       true,
     );

@@ -14,7 +14,11 @@ describe('Linkifying message text', () => {
   });
 
   test('When a message contains javascript:, data: or markup, then it all stays plain text', () => {
-    for (const text of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', '<a href="ftp://x.org">x</a>']) {
+    for (const text of [
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      '<a href="ftp://x.org">x</a>',
+    ]) {
       expect(splitLinks(text)).toEqual([{ kind: 'text', text }]);
     }
   });

@@ -7,7 +7,13 @@ import { loadConfig, type Config } from '../../../libs/config/config';
 import { start as startMessages } from '../../messages/src/server';
 import { start as startStream, type StreamServer } from '../../stream/src/server';
 import { start as startWeb } from '../src/server';
-import { createApiClient, loginUser, sendMessage, startConversation, type ApiClient } from '../../../test/support/messages-client';
+import {
+  createApiClient,
+  loginUser,
+  sendMessage,
+  startConversation,
+  type ApiClient,
+} from '../../../test/support/messages-client';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 import { freePort } from '../../../test/support/private-redis';
 
@@ -37,7 +43,10 @@ beforeAll(async () => {
   });
   messages = await startMessages(config);
   stream = await startStream(config);
-  web = await startWeb({ ...config, web: { ...config.web, messagesUrl: messages.url, streamUrl: stream.url } }, { staticDir });
+  web = await startWeb(
+    { ...config, web: { ...config.web, messagesUrl: messages.url, streamUrl: stream.url } },
+    { staticDir },
+  );
   api = createApiClient(web.url);
 });
 
@@ -68,7 +77,12 @@ describe('Static files', () => {
   });
 
   test('When a path tries to leave the build directory, then nothing outside it is served', async () => {
-    for (const attempt of ['/../package.json', '/%2e%2e/%2e%2e/package.json', '/..%2f..%2fpackage.json', '/assets/%00.js']) {
+    for (const attempt of [
+      '/../package.json',
+      '/%2e%2e/%2e%2e/package.json',
+      '/..%2f..%2fpackage.json',
+      '/assets/%00.js',
+    ]) {
       const body = await rawGet(attempt);
       expect(body.text).not.toContain('"name"');
       expect([200, 400, 404]).toContain(body.status);
@@ -159,7 +173,14 @@ describe('Proxy to the stream service', () => {
     const logLines: string[] = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => logLines.push(line) });
     const down = await startWeb(
-      { ...config, web: { ...config.web, messagesUrl: `http://127.0.0.1:${await freePort()}`, streamUrl: `http://127.0.0.1:${await freePort()}` } },
+      {
+        ...config,
+        web: {
+          ...config.web,
+          messagesUrl: `http://127.0.0.1:${await freePort()}`,
+          streamUrl: `http://127.0.0.1:${await freePort()}`,
+        },
+      },
       { staticDir, logger },
     );
     try {

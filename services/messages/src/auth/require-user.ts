@@ -44,7 +44,8 @@ export function requireSession(auth: AuthService): Middleware<UserState> {
     try {
       await next();
     } catch (error) {
-      const clientError = error instanceof AppError && error.status >= 400 && error.status < 500 && error.status !== 401;
+      const clientError =
+        error instanceof AppError && error.status >= 400 && error.status < 500 && error.status !== 401;
       if (clientError && !(await auth.userExists(ctx.state.userId))) {
         throw userGone();
       }

@@ -79,7 +79,10 @@ export function createMessageRepository(db: Database) {
   }
 
   /** The (createdAt, id) key of a message of this conversation, for paging. */
-  async function findKey(conversationId: string, messageId: string): Promise<{ createdAt: Date; id: string } | undefined> {
+  async function findKey(
+    conversationId: string,
+    messageId: string,
+  ): Promise<{ createdAt: Date; id: string } | undefined> {
     const found = await db.message.findFirst({
       where: { id: BigInt(messageId), conversationId: BigInt(conversationId) },
       select: { id: true, createdAt: true },

@@ -18,7 +18,10 @@ export function escapeLike(text: string): string {
 
 export function createUserRepository(db: Database) {
   async function findById(id: string): Promise<UserRecord | undefined> {
-    const user = await db.user.findUnique({ where: { id: BigInt(id) }, select: { id: true, username: true, avatarUrl: true } });
+    const user = await db.user.findUnique({
+      where: { id: BigInt(id) },
+      select: { id: true, username: true, avatarUrl: true },
+    });
     return user ? { id: String(user.id), username: user.username, avatarUrl: user.avatarUrl } : undefined;
   }
 

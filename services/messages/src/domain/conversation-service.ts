@@ -5,7 +5,10 @@ import type { UserRepository } from '../data/user-repository';
 
 export function createConversationService(conversations: ConversationRepository, users: UserRepository) {
   /** The conversation of the caller and `username`, created when the pair has none yet. */
-  async function start(caller: UserRecord, username: string): Promise<{ conversation: ConversationRecord; created: boolean }> {
+  async function start(
+    caller: UserRecord,
+    username: string,
+  ): Promise<{ conversation: ConversationRecord; created: boolean }> {
     const other = await users.findByUsername(username);
     if (!other) throw notFound(`No user named ${username}`, 'user_not_found');
     if (other.id === caller.id) throw forbidden('You cannot start a conversation with yourself');

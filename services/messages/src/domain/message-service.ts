@@ -44,7 +44,12 @@ export function createMessageService(messages: MessageRepository, notifier: Even
   }
 
   /** A page of messages, newest first. Reading marks the conversation as read. */
-  async function list(conversationId: string, readerId: string, limit: number, before?: string): Promise<MessageRecord[]> {
+  async function list(
+    conversationId: string,
+    readerId: string,
+    limit: number,
+    before?: string,
+  ): Promise<MessageRecord[]> {
     let key;
     if (before) {
       key = await messages.findKey(conversationId, before);

@@ -33,10 +33,14 @@ const CHROMIUM_ARGS = [
 export async function buildFrontend(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'messenger-web-e2e-'));
   const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  await promisify(execFile)(process.execPath, [vite, 'build', '--config', 'services/web/vite.config.mts', '--outDir', dir, '--emptyOutDir'], {
-    cwd: ROOT,
-    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
-  });
+  await promisify(execFile)(
+    process.execPath,
+    [vite, 'build', '--config', 'services/web/vite.config.mts', '--outDir', dir, '--emptyOutDir'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    },
+  );
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
@@ -120,6 +124,10 @@ export async function logIn(browser: Browser, url: string, username: string): Pr
   return { context, page, dialogs };
 }
 
-export async function waitForConnection(page: Page, state: 'connected' | 'reconnecting', timeout = 15_000): Promise<void> {
+export async function waitForConnection(
+  page: Page,
+  state: 'connected' | 'reconnecting',
+  timeout = 15_000,
+): Promise<void> {
   await page.locator(`.connection[data-state="${state}"]`).waitFor({ timeout });
 }

@@ -38,11 +38,17 @@ export function createApiClient(getToken: () => string | undefined, onUnauthoriz
       throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
     }
     if (response.status === 204) return undefined as T;
-    const payload = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | undefined;
+    const payload = (await response.json().catch(() => undefined)) as
+      { error?: { code?: string; message?: string; fields?: Record<string, string> } } | undefined;
     if (!response.ok) {
       if (response.status === 401 && token) onUnauthorized();
       const error = payload?.error;
-      throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `Request failed (${response.status})`, error?.fields);
+      throw new ApiError(
+        response.status,
+        error?.code ?? 'http_error',
+        error?.message ?? `Request failed (${response.status})`,
+        error?.fields,
+      );
     }
     return payload as T;
   }
@@ -56,19 +62,25 @@ export function createApiClient(getToken: () => string | undefined, onUnauthoriz
   };
 
   return {
-    login: (username: string) => request<{ authUser: User; token: string; expiresAt: string }>('POST', '/api/login', { username }),
+    login: (username: string) =>
+      request<{ authUser: User; token: string; expiresAt: string }>('POST', '/api/login', { username }),
     authUser: () => request<User>('GET', '/api/auth_user'),
     refreshToken: () => request<TokenAnswer>('POST', '/api/refresh_token'),
     streamToken: () => request<TokenAnswer>('POST', '/api/stream_token'),
     usernames: (search: string) => request<string[]>('GET', `/api/usernames${query({ search })}`),
     startConversation: (username: string) => request<Conversation>('POST', '/api/conversations', { username }),
-    conversations: (before?: string) => request<Conversation[]>('GET', `/api/conversations${query({ before, limit: PAGE_SIZE })}`),
+    conversations: (before?: string) =>
+      request<Conversation[]>('GET', `/api/conversations${query({ before, limit: PAGE_SIZE })}`),
     conversation: (conversationId: string) => request<Conversation>('GET', `/api/conversations/${id(conversationId)}`),
     messages: (conversationId: string, before?: string) =>
-      request<Message[]>('GET', `/api/conversations/${id(conversationId)}/messages${query({ before, limit: PAGE_SIZE })}`),
+      request<Message[]>(
+        'GET',
+        `/api/conversations/${id(conversationId)}/messages${query({ before, limit: PAGE_SIZE })}`,
+      ),
     sendMessage: (conversationId: string, content: string) =>
       request<Message>('POST', `/api/conversations/${id(conversationId)}/messages`, { content }),
-    readMessages: (conversationId: string) => request<void>('POST', `/api/conversations/${id(conversationId)}/read_messages`),
+    readMessages: (conversationId: string) =>
+      request<void>('POST', `/api/conversations/${id(conversationId)}/read_messages`),
   };
 }
 

@@ -29,13 +29,19 @@ export function startApp(root: HTMLElement): void {
   let current: LoggedIn | undefined;
   let unmountPage: Unmount | undefined;
 
-  const api = createApiClient(() => session?.token, () => logout());
+  const api = createApiClient(
+    () => session?.token,
+    () => logout(),
+  );
   const status = connectionStatus();
   const me = el('span', { class: 'me' });
   const logoutButton = el('button', { type: 'button', class: 'secondary' }, 'Log out');
   const account = el('div', { class: 'account' }, status.element, me, logoutButton);
   const main = el('main', { id: 'page' });
-  root.append(el('header', { class: 'top' }, el('a', { href: '/', 'data-route': true, class: 'brand' }, 'Messenger'), account), main);
+  root.append(
+    el('header', { class: 'top' }, el('a', { href: '/', 'data-route': true, class: 'brand' }, 'Messenger'), account),
+    main,
+  );
 
   const navigate = interceptNavigation(render);
   logoutButton.addEventListener('click', () => logout());
@@ -58,7 +64,15 @@ export function startApp(root: HTMLElement): void {
     me.textContent = session.user.username;
     updateTitle();
     if (route.name === 'conversation') unmountPage = mountConversationPage(main, ctx, route.id);
-    else if (route.name === 'not-found') main.append(el('p', { class: 'card' }, 'Page not found. ', el('a', { href: '/', 'data-route': true }, 'Back to conversations')));
+    else if (route.name === 'not-found')
+      main.append(
+        el(
+          'p',
+          { class: 'card' },
+          'Page not found. ',
+          el('a', { href: '/', 'data-route': true }, 'Back to conversations'),
+        ),
+      );
     else unmountPage = mountHomePage(main, ctx);
   }
 
@@ -96,7 +110,10 @@ export function startApp(root: HTMLElement): void {
     });
 
     function reloadConversations() {
-      api.conversations().then((page) => store.addPage(page, PAGE_SIZE, true), () => {});
+      api.conversations().then(
+        (page) => store.addPage(page, PAGE_SIZE, true),
+        () => {},
+      );
     }
 
     // A message for a conversation the page does not know yet: fetch it once.
@@ -105,17 +122,21 @@ export function startApp(root: HTMLElement): void {
       fetchingConversations.add(conversationId);
       api
         .conversation(conversationId)
-        .then((conversation) => {
-          store.upsert(conversation);
-          // On screen, its messages are being read: the server's flag may predate that.
-          if (conversation.id === openConversationId) store.markRead(conversation.id);
-        }, () => {})
+        .then(
+          (conversation) => {
+            store.upsert(conversation);
+            // On screen, its messages are being read: the server's flag may predate that.
+            if (conversation.id === openConversationId) store.markRead(conversation.id);
+          },
+          () => {},
+        )
         .finally(() => fetchingConversations.delete(conversationId));
     }
 
     const liveEvents = createLiveEvents(() => api.streamToken(), {
       message(message) {
-        if (!store.applyMessage(message, message.conversationId === openConversationId)) fetchConversation(message.conversationId);
+        if (!store.applyMessage(message, message.conversationId === openConversationId))
+          fetchConversation(message.conversationId);
         live.emit('message', message);
       },
       read(event) {
@@ -149,11 +170,14 @@ export function startApp(root: HTMLElement): void {
     store.subscribe(updateTitle);
 
     if (Date.parse(active.expiresAt) - Date.now() < REFRESH_WHEN_LEFT_MS) {
-      api.refreshToken().then((fresh) => {
-        if (session !== active) return;
-        session = { ...active, token: fresh.token, expiresAt: fresh.expiresAt };
-        saveSession(session);
-      }, () => {});
+      api.refreshToken().then(
+        (fresh) => {
+          if (session !== active) return;
+          session = { ...active, token: fresh.token, expiresAt: fresh.expiresAt };
+          saveSession(session);
+        },
+        () => {},
+      );
     }
 
     const ctx: AppContext = {

@@ -33,7 +33,11 @@ export function createConversationStore() {
     const known = byId.get(incoming.id);
     if (known?.lastMessage && (!incoming.lastMessage || compareMessages(known.lastMessage, incoming.lastMessage) > 0)) {
       // Ours is newer (a live event the REST answer predates): keep it and its unread state.
-      byId.set(incoming.id, { ...incoming, lastMessage: known.lastMessage, hasUnreadMessages: known.hasUnreadMessages });
+      byId.set(incoming.id, {
+        ...incoming,
+        lastMessage: known.lastMessage,
+        hasUnreadMessages: known.hasUnreadMessages,
+      });
     } else {
       byId.set(incoming.id, incoming);
     }

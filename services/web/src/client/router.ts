@@ -20,7 +20,15 @@ export function interceptNavigation(onNavigate: () => void): (path: string, repl
     onNavigate();
   }
   document.addEventListener('click', (event) => {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    )
+      return;
     const anchor = (event.target as Element | null)?.closest?.('a');
     if (!anchor || anchor.target || anchor.origin !== location.origin || !anchor.hasAttribute('data-route')) return;
     event.preventDefault();

@@ -5,7 +5,12 @@ import type { User } from '../types';
 export function avatar(user: User, size: 'small' | 'large' = 'small'): HTMLElement {
   const url = safeImageUrl(user.avatarUrl);
   if (url) {
-    const image = el('img', { class: `avatar avatar-${size}`, alt: '', width: size === 'small' ? 32 : 40, height: size === 'small' ? 32 : 40 });
+    const image = el('img', {
+      class: `avatar avatar-${size}`,
+      alt: '',
+      width: size === 'small' ? 32 : 40,
+      height: size === 'small' ? 32 : 40,
+    });
     image.src = url;
     image.referrerPolicy = 'no-referrer';
     return image;

@@ -10,7 +10,11 @@ const LABELS: Record<ConnectionState, string> = {
 
 /** A status line that screen readers announce and tests can read (`data-state`). */
 export function connectionStatus(): { element: HTMLElement; update(state: ConnectionState): void } {
-  const element = el('p', { class: 'connection', role: 'status', 'aria-live': 'polite', 'data-state': 'stopped' }, LABELS.stopped);
+  const element = el(
+    'p',
+    { class: 'connection', role: 'status', 'aria-live': 'polite', 'data-state': 'stopped' },
+    LABELS.stopped,
+  );
   return {
     element,
     update(state) {

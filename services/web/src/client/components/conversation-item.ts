@@ -10,7 +10,11 @@ export function conversationItem(conversation: Conversation): HTMLLIElement {
   const preview = lastMessage ? `${lastMessage.mine ? 'You: ' : ''}${lastMessage.content}` : '';
   return el(
     'li',
-    { class: unread ? 'conversation unread' : 'conversation', 'data-unread': String(unread), 'data-conversation-id': conversation.id },
+    {
+      class: unread ? 'conversation unread' : 'conversation',
+      'data-unread': String(unread),
+      'data-conversation-id': conversation.id,
+    },
     el(
       'a',
       { href: `/conversations/${encodeURIComponent(conversation.id)}`, 'data-route': true },
@@ -18,7 +22,12 @@ export function conversationItem(conversation: Conversation): HTMLLIElement {
       el(
         'span',
         { class: 'conversation-body' },
-        el('span', { class: 'conversation-name' }, other.username, unread ? el('span', { class: 'visually-hidden' }, ' (unread)') : null),
+        el(
+          'span',
+          { class: 'conversation-name' },
+          other.username,
+          unread ? el('span', { class: 'visually-hidden' }, ' (unread)') : null,
+        ),
         el('span', { class: 'conversation-preview' }, preview),
       ),
       lastMessage ? relativeTime(lastMessage.createdAt) : null,

@@ -16,14 +16,24 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
 
   const title = el('h1', { class: 'conversation-title' }, store.get(conversationId)?.otherParticipant.username ?? '');
   const who = el('div', { class: 'who' }, title);
-  const header = el('header', { class: 'conversation-header' }, el('a', { href: '/', 'data-route': true, class: 'back' }, '← Conversations'), who);
+  const header = el(
+    'header',
+    { class: 'conversation-header' },
+    el('a', { href: '/', 'data-route': true, class: 'back' }, '← Conversations'),
+    who,
+  );
   const loadMore = el('button', { type: 'button', class: 'secondary load-more', hidden: true }, 'Load more');
   const list = el('ol', { class: 'messages', 'aria-label': 'Messages', 'aria-busy': 'true' });
   const seen = el('p', { class: 'seen', hidden: true }, 'Seen');
   const pageError = el('p', { class: 'field-error', role: 'alert' });
   const scroller = el('div', { class: 'message-scroller' }, loadMore, list, seen);
 
-  const textarea = el('textarea', { id: 'message-input', name: 'content', rows: 2, 'aria-describedby': 'message-counter message-error' });
+  const textarea = el('textarea', {
+    id: 'message-input',
+    name: 'content',
+    rows: 2,
+    'aria-describedby': 'message-counter message-error',
+  });
   const counter = el('span', { id: 'message-counter', class: 'counter' }, `0/${MAX_LENGTH}`);
   const fieldError = el('p', { id: 'message-error', class: 'field-error', role: 'alert' });
   const sendButton = el('button', { type: 'submit' }, 'Send');
@@ -114,7 +124,9 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
       if (!active) return;
       list.removeAttribute('aria-busy');
       pageError.textContent =
-        caught instanceof ApiError && caught.status === 404 ? 'This conversation does not exist.' : (caught as Error).message;
+        caught instanceof ApiError && caught.status === 404
+          ? 'This conversation does not exist.'
+          : (caught as Error).message;
     }
   }
 

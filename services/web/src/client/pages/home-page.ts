@@ -98,7 +98,16 @@ export function mountHomePage(container: HTMLElement, ctx: AppContext): Unmount 
     }
   });
 
-  const page = el('section', { class: 'page home' }, startForm, el('h2', {}, 'Conversations'), listError, list, empty, moreButton);
+  const page = el(
+    'section',
+    { class: 'page home' },
+    startForm,
+    el('h2', {}, 'Conversations'),
+    listError,
+    list,
+    empty,
+    moreButton,
+  );
   container.append(page);
   const unsubscribe = store.subscribe(render);
   render();

@@ -4,8 +4,19 @@ import type { Session } from '../types';
 import type { Unmount } from '../app-context';
 
 /** The development login: a username, and the account is created on first use. */
-export function mountLoginPage(container: HTMLElement, api: ApiClient, onLoggedIn: (session: Session) => void): Unmount {
-  const input = el('input', { id: 'username', name: 'username', autocomplete: 'username', required: true, maxlength: 39, 'aria-describedby': 'username-error' });
+export function mountLoginPage(
+  container: HTMLElement,
+  api: ApiClient,
+  onLoggedIn: (session: Session) => void,
+): Unmount {
+  const input = el('input', {
+    id: 'username',
+    name: 'username',
+    autocomplete: 'username',
+    required: true,
+    maxlength: 39,
+    'aria-describedby': 'username-error',
+  });
   const error = el('p', { id: 'username-error', class: 'field-error', role: 'alert' });
   const button = el('button', { type: 'submit' }, 'Log in');
   const form = el(
