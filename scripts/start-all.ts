@@ -39,7 +39,7 @@ let stopping = false;
 function launch({ name, entry }: ServiceSpec): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
-    readline.createInterface({ input: stream! }).on('line', (line) => console.log(`[${name}] ${line}`));
+    readline.createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));
   }
   child.on('exit', (code, signal) => {
     children.delete(name);
@@ -54,7 +54,7 @@ function launch({ name, entry }: ServiceSpec): ChildProcess {
   return child;
 }
 
-async function stopAll(exitCode: number): Promise<void> {
+function stopAll(exitCode: number): void {
   if (stopping) return;
   stopping = true;
   process.exitCode = exitCode;

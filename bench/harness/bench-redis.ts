@@ -34,7 +34,8 @@ export async function startBenchRedis(): Promise<BenchRedis> {
       await admin.ping();
       break;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`bench redis-server did not start: ${(error as Error).message}`);
+      if (Date.now() > deadline)
+        throw new Error(`bench redis-server did not start: ${(error as Error).message}`, { cause: error });
       await new Promise((r) => setTimeout(r, 50));
     }
   }

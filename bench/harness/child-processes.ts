@@ -87,7 +87,7 @@ export function installExitHooks(): void {
     process.exit(1);
   });
   process.on('unhandledRejection', (error) => {
-    process.stderr.write(`bench: ${(error as Error)?.stack ?? error}\n`);
+    process.stderr.write(`bench: ${(error as Error)?.stack ?? String(error)}\n`);
     killAllChildren();
     process.exit(1);
   });

@@ -60,7 +60,7 @@ export function connectWorker(child: ChildProcess, name: string): WorkerHandle {
 /** Worker side: dispatches requests to handlers and exits when the coordinator goes away. */
 export function serveRpc(handlers: Record<string, (params: any) => unknown>): void {
   if (!process.send) throw new Error('bench workers must be started with an IPC channel');
-  process.on('message', async (request: RpcRequest) => {
+  async function answer(request: RpcRequest): Promise<void> {
     const handler = handlers[request.method];
     try {
       if (!handler) throw new Error(`unknown method ${request.method}`);
@@ -69,7 +69,9 @@ export function serveRpc(handlers: Record<string, (params: any) => unknown>): vo
     } catch (error) {
       process.send!({ id: request.id, error: (error as Error).message });
     }
-  });
+  }
+  // answer() catches everything itself.
+  process.on('message', (request: RpcRequest) => void answer(request));
   // The coordinator died or finished: nothing left to measure.
   process.on('disconnect', () => process.exit(0));
 }

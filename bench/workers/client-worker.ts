@@ -257,7 +257,7 @@ function endStep(params: { group: string; expectedPerUser: number[] }) {
   };
 }
 
-async function closeGroup(params: { group: string }) {
+function closeGroup(params: { group: string }) {
   const group = groups.get(params.group);
   if (!group) return { closed: 0 };
   for (const connection of group.connections) {

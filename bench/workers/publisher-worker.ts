@@ -2,7 +2,6 @@ import { Emitter } from '@socket.io/redis-emitter';
 import { Redis } from 'ioredis';
 import { createEventChannels } from '../../libs/events/channels';
 import { createEventPublisher } from '../../libs/events/event-publisher';
-import type { MessageEventData } from '../../libs/events/event-types';
 import { seededRandom } from '../harness/connection-layout';
 import { fanOutPayload } from '../harness/probe';
 import { serveRpc } from '../harness/worker-rpc';
@@ -57,7 +56,7 @@ async function configure(params: PublisherConfiguration) {
     });
     publishOne = (userIndex, step, seq) => {
       const userId = userIdOf(userIndex);
-      return publisher.publish(userId, 'message', fanOutPayload(step, seq, userId) as MessageEventData);
+      return publisher.publish(userId, 'message', fanOutPayload(step, seq, userId));
     };
   } else if (params.mode === 'raw') {
     publishOne = (userIndex, step, seq) => {

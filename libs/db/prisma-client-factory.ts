@@ -20,6 +20,7 @@ export async function connectDatabase(db: Database, databaseUrl: string): Promis
     throw new Error(
       `Cannot reach PostgreSQL at ${redactUrl(databaseUrl)} (${(error as Error).message}). ` +
         'Start one with: docker compose up -d postgres redis, then npm run db:migrate',
+      { cause: error },
     );
   }
 }

@@ -79,7 +79,7 @@ export type EventLogReader = ReturnType<typeof createEventLogReader>;
  * nothing lies between it and the first entry.
  */
 function nothingMissingBetween(cursor: string, info: Record<string, unknown>): boolean {
-  const maxDeleted = String(info['max-deleted-entry-id'] ?? START);
+  const maxDeleted = String((info['max-deleted-entry-id'] as string | undefined) ?? START);
   return maxDeleted !== START && compareCursors(cursor, maxDeleted) >= 0;
 }
 

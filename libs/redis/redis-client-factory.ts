@@ -43,6 +43,7 @@ export async function connectRedis(redis: Redis, url: string): Promise<void> {
     throw new Error(
       `Cannot reach Redis at ${redactUrl(url)} (${(error as Error).message}). ` +
         'Start one with: docker compose up -d postgres redis',
+      { cause: error },
     );
   }
 }

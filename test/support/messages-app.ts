@@ -30,7 +30,7 @@ export async function startMessagesApp(
 ): Promise<MessagesApp> {
   const config = messagesTestConfig(env);
   const server = await start(config, deps);
-  return { url: server.url, config, stop: server.stop };
+  return { url: server.url, config, stop: () => server.stop() };
 }
 
 /** A Prisma client on the test database, for arranging rows the API cannot create (shared timestamps). */

@@ -73,7 +73,7 @@ async function waitForPing(port: number): Promise<void> {
       return;
     } catch (error) {
       if (Date.now() > deadline)
-        throw new Error(`redis-server on port ${port} did not start: ${(error as Error).message}`);
+        throw new Error(`redis-server on port ${port} did not start: ${(error as Error).message}`, { cause: error });
       await new Promise((r) => setTimeout(r, 50));
     }
   }

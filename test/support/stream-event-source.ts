@@ -33,7 +33,7 @@ export function openEventSource(
   };
   const source = new EventSource(url, { fetch: headerFetch });
   const waiters = createConditionWaiters();
-  const notify = waiters.notify;
+  const notify = () => waiters.notify();
   const recorded: RecordedEventSource = {
     source,
     received: [],

@@ -85,7 +85,7 @@ function wrap(response: IncomingMessage, request: http.ClientRequest): RawStream
   let pendingText = '';
   let ended = false;
   const waiters = createConditionWaiters();
-  const notify = waiters.notify;
+  const notify = () => waiters.notify();
 
   response.setEncoding('utf8');
   response.on('data', (chunk: string) => {

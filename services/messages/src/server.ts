@@ -63,7 +63,9 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
     devLogin: config.auth.devLogin,
   });
 
-  const server = http.createServer(app.callback());
+  const handle = app.callback();
+  // Koa settles every request itself (its error middleware answers); nothing rejects here.
+  const server = http.createServer((req, res) => void handle(req, res));
   const url = await listen(server, config.messages.port, config.host);
   logger.info({ url }, 'messages service listening');
 

@@ -19,7 +19,7 @@ let channels: ReturnType<typeof createEventChannels>;
 const received = new Map<string, Envelope[]>();
 const arrivals = new EventEmitter();
 
-beforeAll(async () => {
+beforeAll(() => {
   const { config } = service.app;
   channels = createEventChannels(config.events.prefix);
   // The shared Redis: only this file's users' channels are subscribed, so other test
@@ -35,7 +35,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
+afterAll(() => {
   subscriber?.disconnect();
   reader?.disconnect();
 });

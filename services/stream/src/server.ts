@@ -1,4 +1,5 @@
-import http from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type Koa from 'koa';
 import type { Redis } from 'ioredis';
 import { createTokenService } from '../../../libs/auth/token-service';
 import type { Config } from '../../../libs/config/config';
@@ -65,7 +66,7 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
   let closing = false;
   const isClosing = () => closing;
   const app = createStreamApp({ logger, tokens, isHealthy: () => isRedisHealthy(redis, subscriber), isClosing });
-  const endpoint = createStreamEndpoint({ tokens, hub, logger, isClosing, fallback: app.callback() });
+  const endpoint = createStreamEndpoint({ tokens, hub, logger, isClosing, fallback: koaHandler(app) });
   // Streams live for minutes: no request timeout (it would cut them), but headers must come quickly.
   const server = http.createServer({ requestTimeout: 0, headersTimeout: 10_000 }, endpoint);
   const url = await listen(server, config.stream.port, config.host);
@@ -87,6 +88,12 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
     stop: () => (stopping ??= shutdown()),
     stats: hub.stats,
   };
+}
+
+/** Koa's handler as a plain listener: Koa settles each request itself, so nothing is left to await. */
+function koaHandler(app: Koa): (req: IncomingMessage, res: ServerResponse) => void {
+  const handle = app.callback();
+  return (req, res) => void handle(req, res);
 }
 
 async function quit(redis: Redis): Promise<void> {

@@ -19,7 +19,11 @@ const CONNECTIONS = Number(process.env.STREAM_LEAK_CONNECTIONS ?? 1000);
 const CONCURRENCY = 50;
 const USERS = 40;
 
-async function eventually(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -47,7 +51,7 @@ test(`When ${CONNECTIONS} streams connect and disconnect, 50 at a time over ${US
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   expect(opened).toBe(CONNECTIONS);
 
-  await eventually(async () => fixture.server.stats().connections === 0, 'all streams to close');
+  await eventually(() => fixture.server.stats().connections === 0, 'all streams to close');
   expect(fixture.server.stats()).toEqual({
     connections: 0,
     users: 0,
@@ -88,6 +92,6 @@ test('When one tab closes while another tab of the same user opens, over and ove
     expect(event!.id).toBe(cursor);
     after.close();
   }
-  await eventually(async () => fixture.server.stats().users === 0, 'the last tab to leave');
+  await eventually(() => fixture.server.stats().users === 0, 'the last tab to leave');
   await eventually(async () => (await admin.pubsub('CHANNELS')).length === 0, 'the channel to be unsubscribed');
 }, 30_000);

@@ -67,7 +67,7 @@ test('When the process gets SIGTERM, then open streams get `reconnect` and it ex
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
     const url = await new Promise<string>((resolve, reject) => {
-      readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      readline.createInterface({ input: child.stdout }).on('line', (line) => {
         const match = /"url":"(http:[^"]+)"/.exec(line);
         if (match) resolve(match[1]!);
       });

@@ -39,7 +39,7 @@ export function createReverseProxy(target: string, logger: Logger): ReverseProxy
     const headers = withoutHopByHop(req.headers, req.headers.connection);
     const remote = req.socket.remoteAddress ?? '';
     headers['x-forwarded-for'] = req.headers['x-forwarded-for']
-      ? `${req.headers['x-forwarded-for']}, ${remote}`
+      ? `${String(req.headers['x-forwarded-for'])}, ${remote}`
       : remote;
     headers['x-forwarded-proto'] = req.headers['x-forwarded-proto'] ?? 'http';
     if (req.headers.host) headers['x-forwarded-host'] = req.headers['x-forwarded-host'] ?? req.headers.host;

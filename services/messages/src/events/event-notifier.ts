@@ -30,7 +30,7 @@ export function createEventNotifier(publisher: EventPublisher, logger: Logger, o
 
   async function publishOne({ userId, type, data }: Notification): Promise<void> {
     try {
-      await publisher.publish(userId, type, data as never);
+      await publisher.publish(userId, type, data);
     } catch (error) {
       logger.error({ userId, eventType: type, err: (error as Error).message }, 'event publish failed');
     }

@@ -32,3 +32,12 @@ export function append(parent: Node, ...children: Child[]): void {
 export function clear(node: Node): void {
   while (node.firstChild) node.removeChild(node.firstChild);
 }
+
+/**
+ * An async function as an event listener or timer callback. The DOM ignores what a
+ * listener returns, so a rejection would go unnoticed: each handler here catches its
+ * own errors and shows them, and this marks the promise as deliberately not awaited.
+ */
+export function detached<A extends unknown[]>(handler: (...args: A) => Promise<void>): (...args: A) => void {
+  return (...args) => void handler(...args);
+}

@@ -5,8 +5,8 @@ export function createEmitter<Events extends Record<string, unknown>>() {
     on<K extends keyof Events>(name: K, listener: (payload: Events[K]) => void): () => void {
       let set = listeners.get(name);
       if (!set) listeners.set(name, (set = new Set()));
-      set.add(listener as (payload: never) => void);
-      return () => set.delete(listener as (payload: never) => void);
+      set.add(listener);
+      return () => set.delete(listener);
     },
     emit<K extends keyof Events>(name: K, payload: Events[K]): void {
       for (const listener of listeners.get(name) ?? []) (listener as (payload: Events[K]) => void)(payload);

@@ -103,13 +103,13 @@ export function createLiveEvents(fetchStreamToken: () => Promise<TokenAnswer>, h
     es.onmessage = (event) => {
       if (!current()) return;
       track(event);
-      const message = parse<Message>(event.data);
+      const message = parse<Message>(String(event.data));
       if (message) handlers.message(message);
     };
     es.addEventListener('read', (event) => {
       if (!current()) return;
       track(event);
-      const read = parse<ReadEvent>(event.data);
+      const read = parse<ReadEvent>(String(event.data));
       if (read) handlers.read(read);
     });
     es.addEventListener('resync', (event) => {

@@ -2,7 +2,7 @@ import { ApiError, PAGE_SIZE } from '../api-client';
 import type { AppContext, Unmount } from '../app-context';
 import { avatar } from '../components/avatar';
 import { messageItem } from '../components/message-item';
-import { el } from '../dom';
+import { detached, el } from '../dom';
 import { compareMessages, type Message } from '../types';
 
 const MAX_LENGTH = 480;
@@ -130,16 +130,19 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
     }
   }
 
-  loadMore.addEventListener('click', async () => {
-    loadMore.disabled = true;
-    try {
-      addPage(await api.messages(conversationId, olderCursor), true);
-    } catch (caught) {
-      pageError.textContent = (caught as Error).message;
-    } finally {
-      loadMore.disabled = false;
-    }
-  });
+  loadMore.addEventListener(
+    'click',
+    detached(async () => {
+      loadMore.disabled = true;
+      try {
+        addPage(await api.messages(conversationId, olderCursor), true);
+      } catch (caught) {
+        pageError.textContent = (caught as Error).message;
+      } finally {
+        loadMore.disabled = false;
+      }
+    }),
+  );
 
   const updateCounter = () => {
     const length = Array.from(textarea.value).length;
@@ -157,29 +160,32 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
     }
   });
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (!textarea.value || sendButton.disabled) return;
-    fieldError.textContent = '';
-    sendButton.disabled = true;
-    try {
-      // The server normalises and validates (480 characters after normalising); its verdict is shown as is.
-      const message = await api.sendMessage(conversationId, textarea.value);
-      if (!active) return;
-      insert(message);
-      store.applyMessage(message, true);
-      textarea.value = '';
-      updateCounter();
-      scrollToBottom();
-      updateSeen();
-    } catch (caught) {
-      const error = caught instanceof ApiError ? caught : undefined;
-      fieldError.textContent = error?.fields.content ?? error?.message ?? 'Could not send the message';
-    } finally {
-      sendButton.disabled = false;
-      textarea.focus();
-    }
-  });
+  form.addEventListener(
+    'submit',
+    detached(async (event) => {
+      event.preventDefault();
+      if (!textarea.value || sendButton.disabled) return;
+      fieldError.textContent = '';
+      sendButton.disabled = true;
+      try {
+        // The server normalises and validates (480 characters after normalising); its verdict is shown as is.
+        const message = await api.sendMessage(conversationId, textarea.value);
+        if (!active) return;
+        insert(message);
+        store.applyMessage(message, true);
+        textarea.value = '';
+        updateCounter();
+        scrollToBottom();
+        updateSeen();
+      } catch (caught) {
+        const error = caught instanceof ApiError ? caught : undefined;
+        fieldError.textContent = error?.fields.content ?? error?.message ?? 'Could not send the message';
+      } finally {
+        sendButton.disabled = false;
+        textarea.focus();
+      }
+    }),
+  );
 
   const unsubscribers = [
     ctx.live.on('message', (message) => {

@@ -1,7 +1,7 @@
 import { ApiError, PAGE_SIZE } from '../api-client';
 import type { AppContext, Unmount } from '../app-context';
 import { conversationItem } from '../components/conversation-item';
-import { clear, el } from '../dom';
+import { clear, detached, el } from '../dom';
 
 const SUGGEST_DELAY_MS = 150;
 
@@ -38,39 +38,45 @@ export function mountHomePage(container: HTMLElement, ctx: AppContext): Unmount 
     startError.textContent = '';
     const search = input.value.trim();
     if (!search) return clear(suggestions);
-    suggestTimer = setTimeout(async () => {
-      const request = ++suggestRequest;
-      const names = await api.usernames(search).catch(() => undefined);
-      // Answers can come back out of order: only the latest one counts.
-      if (request !== suggestRequest || !names) return;
-      clear(suggestions);
-      for (const name of names) {
-        const option = el('option');
-        option.value = name;
-        suggestions.append(option);
-      }
-    }, SUGGEST_DELAY_MS);
+    suggestTimer = setTimeout(
+      detached(async () => {
+        const request = ++suggestRequest;
+        const names = await api.usernames(search).catch(() => undefined);
+        // Answers can come back out of order: only the latest one counts.
+        if (request !== suggestRequest || !names) return;
+        clear(suggestions);
+        for (const name of names) {
+          const option = el('option');
+          option.value = name;
+          suggestions.append(option);
+        }
+      }),
+      SUGGEST_DELAY_MS,
+    );
   });
 
-  startForm.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    startError.textContent = '';
-    startButton.disabled = true;
-    try {
-      const conversation = await api.startConversation(input.value.trim());
-      store.upsert(conversation);
-      ctx.navigate(`/conversations/${conversation.id}`);
-    } catch (caught) {
-      const error = caught instanceof ApiError ? caught : undefined;
-      startError.textContent =
-        error?.status === 404
-          ? `There is no user named "${input.value.trim()}".`
-          : error?.status === 403
-            ? 'You cannot start a conversation with yourself.'
-            : (error?.fields.username ?? error?.message ?? 'Could not start the conversation');
-      startButton.disabled = false;
-    }
-  });
+  startForm.addEventListener(
+    'submit',
+    detached(async (event) => {
+      event.preventDefault();
+      startError.textContent = '';
+      startButton.disabled = true;
+      try {
+        const conversation = await api.startConversation(input.value.trim());
+        store.upsert(conversation);
+        ctx.navigate(`/conversations/${conversation.id}`);
+      } catch (caught) {
+        const error = caught instanceof ApiError ? caught : undefined;
+        startError.textContent =
+          error?.status === 404
+            ? `There is no user named "${input.value.trim()}".`
+            : error?.status === 403
+              ? 'You cannot start a conversation with yourself.'
+              : (error?.fields.username ?? error?.message ?? 'Could not start the conversation');
+        startButton.disabled = false;
+      }
+    }),
+  );
 
   // The list, redrawn from the store whenever it changes (live events included).
   const list = el('ul', { class: 'conversations', 'aria-label': 'Conversations', 'aria-busy': 'true' });
@@ -87,16 +93,19 @@ export function mountHomePage(container: HTMLElement, ctx: AppContext): Unmount 
     moreButton.hidden = !store.hasMore();
   }
 
-  moreButton.addEventListener('click', async () => {
-    moreButton.disabled = true;
-    try {
-      store.addPage(await api.conversations(store.nextPageCursor()), PAGE_SIZE, false);
-    } catch (caught) {
-      listError.textContent = (caught as Error).message;
-    } finally {
-      moreButton.disabled = false;
-    }
-  });
+  moreButton.addEventListener(
+    'click',
+    detached(async () => {
+      moreButton.disabled = true;
+      try {
+        store.addPage(await api.conversations(store.nextPageCursor()), PAGE_SIZE, false);
+      } catch (caught) {
+        listError.textContent = (caught as Error).message;
+      } finally {
+        moreButton.disabled = false;
+      }
+    }),
+  );
 
   const page = el(
     'section',

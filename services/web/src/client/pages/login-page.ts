@@ -1,5 +1,5 @@
 import { ApiError, type ApiClient } from '../api-client';
-import { el } from '../dom';
+import { detached, el } from '../dom';
 import type { Session } from '../types';
 import type { Unmount } from '../app-context';
 
@@ -30,20 +30,23 @@ export function mountLoginPage(
     button,
   );
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    error.textContent = '';
-    button.disabled = true;
-    try {
-      const answer = await api.login(input.value.trim());
-      onLoggedIn({ token: answer.token, expiresAt: answer.expiresAt, user: answer.authUser });
-    } catch (caught) {
-      const apiError = caught instanceof ApiError ? caught : undefined;
-      error.textContent = apiError?.fields.username ?? apiError?.message ?? 'Login failed';
-      button.disabled = false;
-      input.focus();
-    }
-  });
+  form.addEventListener(
+    'submit',
+    detached(async (event) => {
+      event.preventDefault();
+      error.textContent = '';
+      button.disabled = true;
+      try {
+        const answer = await api.login(input.value.trim());
+        onLoggedIn({ token: answer.token, expiresAt: answer.expiresAt, user: answer.authUser });
+      } catch (caught) {
+        const apiError = caught instanceof ApiError ? caught : undefined;
+        error.textContent = apiError?.fields.username ?? apiError?.message ?? 'Login failed';
+        button.disabled = false;
+        input.focus();
+      }
+    }),
+  );
 
   container.append(form);
   input.focus();
