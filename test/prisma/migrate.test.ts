@@ -45,7 +45,15 @@ test('When db:migrate runs against a database that does not exist, then it creat
       )
     ).rows,
   }));
-  expect(tables).toEqual(['_prisma_migrations', 'conversations', 'messages', 'participants', 'users']);
+  expect(tables).toEqual([
+    '_prisma_migrations',
+    'conversations',
+    'event_counters',
+    'messages',
+    'outbox_events',
+    'participants',
+    'users',
+  ]);
   // Recorded the way `prisma migrate deploy` records them, so either tool can take over.
   expect(recorded).toEqual(migrations.map((migration_name) => ({ migration_name, finished: true })));
 

@@ -14,7 +14,6 @@ import { createAuthService } from './domain/auth-service';
 import { createConversationService } from './domain/conversation-service';
 import { createMessageService } from './domain/message-service';
 import { createUserService } from './domain/user-service';
-import type { EventNotifier } from './events/event-notifier';
 import type { HealthCheck } from './health/health-check';
 import { authRoutes } from './routes/auth-routes';
 import { conversationRoutes } from './routes/conversation-routes';
@@ -25,18 +24,19 @@ import { userRoutes } from './routes/user-routes';
 export interface AppDependencies {
   db: Database;
   tokens: TokenService;
-  notifier: EventNotifier;
+  /** Called after each commit that queued events: wakes the outbox relay (never waits). */
+  eventsCommitted: () => void;
   checkHealth: HealthCheck;
   logger: Logger;
   devLogin: boolean;
 }
 
 /** The messages API as a Koa app: wiring only, no I/O of its own. */
-export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin }: AppDependencies): Koa {
+export function createApp({ db, tokens, eventsCommitted, checkHealth, logger, devLogin }: AppDependencies): Koa {
   const users = createUserRepository(db);
   const auth = createAuthService(users, tokens);
   const conversations = createConversationService(createConversationRepository(db), users);
-  const messages = createMessageService(createMessageRepository(db), notifier);
+  const messages = createMessageService(createMessageRepository(db), eventsCommitted);
   const authenticated = requireUser(auth);
   const participant = requireSession(auth);
 
