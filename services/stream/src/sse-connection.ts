@@ -182,12 +182,18 @@ export class SseConnection {
     for (const event of buffered) this.deliver(event);
   }
 
-  /** Writes a last frame and ends the response normally. */
-  end(frame?: string): void {
+  /**
+   * Writes a last frame and ends the response normally. With `closeConnection`, the
+   * TCP connection is closed after it too, so the client's reconnect cannot reuse it
+   * (kept alive, it would reach this instance again while it shuts down, and get 503).
+   */
+  end(frame?: string, closeConnection = false): void {
     if (this.state === 'closed') return;
     if (frame) this.res.write(frame);
     this.closeReason ??= 'ended';
+    const socket = this.res.socket;
     this.res.end();
+    if (closeConnection) socket?.end();
     this.handleClose();
   }
 

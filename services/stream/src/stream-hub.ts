@@ -111,8 +111,9 @@ export function createStreamHub(options: {
   }
 
   /**
-   * Sends every open stream a `reconnect` frame with a jittered retry and ends it,
-   * spread over `spreadMs` so the clients do not all come back at once.
+   * Sends every open stream a `reconnect` frame with a jittered retry and ends it and
+   * its connection, spread over `spreadMs` so the clients do not all come back at once
+   * (and come back on a new connection, so to another instance).
    */
   async function shutdown(spreadMs: number): Promise<void> {
     shuttingDown = true;
@@ -125,7 +126,7 @@ export function createStreamHub(options: {
           new Promise<void>((resolve) => {
             const timer = setTimeout(() => {
               const retryMs = settings.retryMs + Math.floor(Math.random() * settings.retryMs);
-              connection.end(reconnectFrame(retryMs));
+              connection.end(reconnectFrame(retryMs), true);
               resolve();
             }, Math.random() * spreadMs);
             connection.onClose(() => {
