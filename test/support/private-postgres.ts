@@ -1,6 +1,6 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runDbScript } from '../prisma/run-db-script';
@@ -52,8 +52,9 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
   const port = await freePort();
 
   // As the postgres user when root: initdb and postgres refuse to run as root.
-  const pg = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]) : run(path.join(bin, tool), args);
+  const command = (tool: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]] : [path.join(bin, tool), args];
+  const pg = (tool: string, args: string[]) => run(...command(tool, args));
   const pgCtl = (...args: string[]) => pg('pg_ctl', ['-D', data, '-l', logFile, '-w', '-t', '60', ...args]);
 
   try {
@@ -75,6 +76,14 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
     throw error;
   }
 
+  // The postmaster runs detached and would outlive a test process that exits without
+  // destroy() (its hooks failed, or jest told its worker to exit): stop it on exit.
+  const stopOnExit = () => {
+    spawnSync(...command('pg_ctl', ['-D', data, 'stop', '-m', 'immediate']), { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', stopOnExit);
+
   const url = `postgresql://postgres@127.0.0.1:${port}/${DATABASE}`;
   const server: PrivatePostgres = {
     url,
@@ -84,6 +93,7 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
     start: async () => void (await pgCtl('start')),
     log: () => readFile(logFile, 'utf8').catch(() => ''),
     async destroy() {
+      process.off('exit', stopOnExit);
       await pgCtl('stop', '-m', 'immediate').catch(() => {});
       await rm(dir, { recursive: true, force: true });
     },
