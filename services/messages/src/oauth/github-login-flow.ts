@@ -5,6 +5,7 @@ import type { AuthService } from '../domain/auth-service';
 import { LoginFailure, type LoginFailureCode } from '../domain/login-failure';
 import type { GithubClient } from './github-client';
 import type { OAuthStateCookie } from './oauth-state-cookie';
+import { isSafeRedirectPath } from './redirect-path';
 
 export interface GithubLoginFlowOptions {
   github: GithubClient;
@@ -80,7 +81,8 @@ export function createGithubLoginFlow({ github, auth, cookie, publicUrl, logger 
     const { user, token, expiresAt } = await auth.loginWithGithub(profile);
     logger.info({ userId: user.id, githubId: profile.id }, 'signed in with GitHub');
 
-    const target = new URL(pending.redirect, publicUrl);
+    // Checked when the sign-in began and signed since; checked again all the same, as this is where it counts.
+    const target = new URL(isSafeRedirectPath(pending.redirect) ? pending.redirect : '/', publicUrl);
     target.hash = new URLSearchParams({ token, expiresAt: expiresAt.toISOString() }).toString();
     return { location: target.href };
   }
