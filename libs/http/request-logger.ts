@@ -18,5 +18,5 @@ export function requestLogger(logger: Logger): Middleware {
 }
 
 export function redactUrlTokens(url: string): string {
-  return url.replace(/([?&](?:token|access_token)=)[^&#]*/gi, '$1[redacted]');
+  return url.replace(/([?&](?:token|access_token|code|state)=)[^&#]*/gi, '$1[redacted]');
 }

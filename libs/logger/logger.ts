@@ -18,6 +18,11 @@ export function createLogger(options: { name: string; level?: string }): Logger 
         '*.authorization',
         'req.headers.authorization',
         'headers.authorization',
+        // The GitHub OAuth client secret (config.auth.github), wherever a config is logged.
+        'clientSecret',
+        '*.clientSecret',
+        '*.*.clientSecret',
+        '*.*.*.clientSecret',
       ],
       censor: '[redacted]',
     },

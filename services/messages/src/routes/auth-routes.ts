@@ -9,8 +9,18 @@ import { parseInput, usernameSchema } from '../domain/validation';
 
 const loginBody = z.object({ username: usernameSchema });
 
-export function authRoutes(auth: AuthService, requireUser: Middleware<UserState>, options: { devLogin: boolean }) {
+export interface LoginMethods {
+  devLogin: boolean;
+  github: boolean;
+}
+
+export function authRoutes(auth: AuthService, requireUser: Middleware<UserState>, options: LoginMethods) {
   const router = new Router<UserState>();
+
+  // Which ways to sign in the login page offers.
+  router.get('/api/auth/providers', (ctx) => {
+    ctx.body = { github: options.github, dev: options.devLogin };
+  });
 
   router.post('/api/login', async (ctx) => {
     // Off in production unless DEV_LOGIN=true: then the route does not exist.
