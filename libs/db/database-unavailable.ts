@@ -18,6 +18,10 @@
  *   "Connection terminated due to connection timeout" (connectionTimeoutMillis), the
  *   pool's "timeout exceeded when trying to connect", and plain socket errors
  *   (EPIPE is not one the adapter maps).
+ *
+ * A bare socket error says nothing of whose socket it was. It is taken for
+ * PostgreSQL's because PostgreSQL is the only dependency whose failures reach the error
+ * middleware: Redis publishes and GitHub calls are caught where they happen.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const pending: unknown[] = [error];

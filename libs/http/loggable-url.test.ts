@@ -18,6 +18,8 @@ describe('loggableUrl', () => {
     ['a JWT under another name', `lastEventId=${JWT}`],
     ['a JWT inside a value', `q=Bearer%20${JWT}`],
     ['an encoded value', `token=${encodeURIComponent(JWT)}`],
+    ['an OAuth code', 'code=c2lnbmF0dXJl'],
+    ['an OAuth state', '%73tate=c2lnbmF0dXJl'],
   ])('When the query carries a token as %s, then the logged URL does not hold it', (_, query) => {
     const logged = loggableUrl(`/api/messages?a=1&${query}&b=2`);
     expect(logged).not.toContain('c2lnbmF0dXJl');

@@ -10,7 +10,7 @@ const REDACTED = '[redacted]';
  * (request-target.ts), never by matching the raw string: `?%74oken=` is the `token`
  * parameter to URLSearchParams, so it is redacted like `?token=`. A parameter is
  * secret when its decoded name, lower-cased and without a `[...]` suffix, names a
- * credential (token, access_token, token[], ...), or when its value holds something that looks
+ * credential (token, access_token, token[], OAuth's code and state, ...), or when its value holds something that looks
  * like a JWT, whatever its name. Path segments that look like a JWT are redacted too. The scheme
  * and authority of an absolute-form target (which may hold user:password) and any
  * fragment are left out.
@@ -29,10 +29,12 @@ export function loggableUrl(target: string): string {
 
 // Substrings of a lower-cased parameter name that mark its value as a credential.
 const SECRET_NAMES = /token|secret|passw|authori[sz]ation|jwt|api_?key|session/;
+// Whole names that do: OAuth's authorization code and state (the GitHub sign-in callback).
+const SECRET_EXACT_NAMES = new Set(['code', 'state', 'code_verifier']);
 
 export function isSecretParameter(name: string, value: string): boolean {
   const base = name.toLowerCase().replace(/\[.*$/, '');
-  return SECRET_NAMES.test(base) || looksLikeJwt(value);
+  return SECRET_NAMES.test(base) || SECRET_EXACT_NAMES.has(base) || looksLikeJwt(value);
 }
 
 // header.payload.signature, each base64url; a JWT's header always starts with `{"` (eyJ).

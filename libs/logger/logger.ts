@@ -13,8 +13,9 @@ export interface LoggerOptions {
 // Authorization, Cookie and Set-Cookie headers, whether logged as fields of their own,
 // as a headers object, or inside a request or response (pino's req/res serializers
 // log `req.headers` and `res.headers`).
-const SECRET_FIELDS = ['token', 'authorization', 'cookie', 'set-cookie'];
-const PARENTS = ['', '*', 'headers', '*.headers', 'req.headers', 'res.headers'];
+// Also the GitHub OAuth client secret (config.auth.github), wherever a config is logged.
+const SECRET_FIELDS = ['token', 'authorization', 'cookie', 'set-cookie', 'clientSecret'];
+const PARENTS = ['', '*', '*.*', '*.*.*', 'headers', '*.headers', 'req.headers', 'res.headers'];
 const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) =>
   // fast-redact's syntax: `a.b`, or `a["b-c"]` for a name that is not an identifier.
   PARENTS.map((parent) => (field.includes('-') ? `${parent}["${field}"]` : parent ? `${parent}.${field}` : field)),

@@ -28,6 +28,7 @@ const SERVICES: Service[] = ['messages', 'stream', 'web'];
 /** Each route and exactly the methods it serves, as its Allow header lists them. */
 const routes = (): [Service[], string, string][] => [
   [['messages', 'web'], '/api/login', 'POST, OPTIONS'],
+  [['messages', 'web'], '/api/auth/providers', 'GET, HEAD, OPTIONS'],
   [['messages', 'web'], '/api/auth_user', 'GET, HEAD, OPTIONS'],
   [['messages', 'web'], '/api/refresh_token', 'POST, OPTIONS'],
   [['messages', 'web'], '/api/stream_token', 'POST, OPTIONS'],

@@ -15,11 +15,15 @@ import { createConversationService } from './domain/conversation-service';
 import { createMessageService } from './domain/message-service';
 import { createUserService } from './domain/user-service';
 import type { EventNotifier } from './events/event-notifier';
+import type { GithubClient } from './oauth/github-client';
+import { createGithubLoginFlow } from './oauth/github-login-flow';
+import type { OAuthStateCookie } from './oauth/oauth-state-cookie';
 import type { HealthCheck } from './health/health-check';
 import { authRoutes } from './routes/auth-routes';
 import { conversationRoutes } from './routes/conversation-routes';
 import { healthRoutes } from './routes/health-routes';
 import { messageRoutes } from './routes/message-routes';
+import { oauthRoutes } from './routes/oauth-routes';
 import { userRoutes } from './routes/user-routes';
 
 export interface AppDependencies {
@@ -29,10 +33,12 @@ export interface AppDependencies {
   checkHealth: HealthCheck;
   logger: Logger;
   devLogin: boolean;
+  /** Sign in with GitHub; undefined when it is not configured. */
+  github?: { client: GithubClient; cookie: OAuthStateCookie; publicUrl: string };
 }
 
 /** The messages API as a Koa app: wiring only, no I/O of its own. */
-export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin }: AppDependencies): Koa {
+export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin, github }: AppDependencies): Koa {
   const users = createUserRepository(db);
   const auth = createAuthService(users, tokens);
   const conversations = createConversationService(createConversationRepository(db), users);
@@ -48,9 +54,13 @@ export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin 
   app.use(requestLogger(logger));
   app.use(errorMiddleware(logger));
   app.use(jsonBody());
+  const githubFlow =
+    github &&
+    createGithubLoginFlow({ github: github.client, cookie: github.cookie, publicUrl: github.publicUrl, auth, logger });
   for (const router of [
     healthRoutes(checkHealth),
-    authRoutes(auth, authenticated, { devLogin }),
+    authRoutes(auth, authenticated, { devLogin, github: !!github }),
+    ...(githubFlow ? [oauthRoutes(githubFlow)] : []),
     userRoutes(createUserService(users), authenticated),
     conversationRoutes(conversations, authenticated, participant),
     messageRoutes(messages, participant),

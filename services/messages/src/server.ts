@@ -10,6 +10,8 @@ import { createLogger, type Logger } from '../../../libs/logger/logger';
 import { connectRedis, createRedisClient } from '../../../libs/redis/redis-client-factory';
 import { createApp } from './app';
 import { createEventNotifier } from './events/event-notifier';
+import { createGithubClient } from './oauth/github-client';
+import { createOAuthStateCookie } from './oauth/oauth-state-cookie';
 import { createHealthCheck } from './health/health-check';
 
 export interface MessagesServerDeps {
@@ -17,6 +19,8 @@ export interface MessagesServerDeps {
   logger?: Logger;
   /** How long a request waits for its events to be published; see event-notifier.ts. */
   publishWaitMs?: number;
+  /** Deadline of each request to GitHub (token exchange, profile). Defaults to 5000 ms. */
+  githubTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -61,6 +65,19 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
     checkHealth: createHealthCheck(db, redis),
     logger,
     devLogin: config.auth.devLogin,
+    github: config.auth.github
+      ? {
+          client: createGithubClient(config.auth.github, {
+            redirectUri: `${config.publicUrl}/api/oauth/github/callback`,
+            timeoutMs: deps.githubTimeoutMs ?? 5000,
+          }),
+          cookie: createOAuthStateCookie({
+            secret: config.auth.jwtSecret,
+            secure: config.publicUrl.startsWith('https:'),
+          }),
+          publicUrl: config.publicUrl,
+        }
+      : undefined,
   });
 
   const handle = app.callback();

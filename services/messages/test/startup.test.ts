@@ -11,7 +11,10 @@ const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of
 
 /** Runs services/messages/src/main.ts as `npm run start:messages` does. */
 function runMain(env: Record<string, string>) {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['services/messages/src/main.ts'], {
+  // node --import tsx, not the tsx CLI: the CLI relays SIGTERM to a child process and
+  // SIGKILLs it (exit 143) when the child does not confirm within 30 ms, as happens on a
+  // loaded machine.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/messages/src/main.ts'], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,8 +8,18 @@ import { parseInput, usernameSchema } from '../domain/validation';
 
 const loginBody = z.object({ username: usernameSchema });
 
-export function authRoutes(auth: AuthService, requireUser: Middleware<UserState>, options: { devLogin: boolean }) {
+export interface LoginMethods {
+  devLogin: boolean;
+  github: boolean;
+}
+
+export function authRoutes(auth: AuthService, requireUser: Middleware<UserState>, options: LoginMethods) {
   const router = createRouter<UserState>();
+
+  // Which ways to sign in the login page offers.
+  router.get('/api/auth/providers', (ctx) => {
+    ctx.body = { github: options.github, dev: options.devLogin };
+  });
 
   // Off in production unless DEV_LOGIN=true: then the route does not exist (404 for every method).
   if (options.devLogin) {
