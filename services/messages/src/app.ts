@@ -1,10 +1,10 @@
 import Koa from 'koa';
 import type { TokenService } from '../../../libs/auth/token-service';
 import type { Database } from '../../../libs/db/prisma-client-factory';
-import { AppError } from '../../../libs/http/app-error';
 import { errorMiddleware } from '../../../libs/http/error-middleware';
 import { jsonBody } from '../../../libs/http/json-body';
 import { requestLogger } from '../../../libs/http/request-logger';
+import { answerUnservedMethods } from '../../../libs/http/route-methods';
 import type { Logger } from '../../../libs/logger/logger';
 import { requireSession, requireUser } from './auth/require-user';
 import { createConversationRepository } from './data/conversation-repository';
@@ -66,11 +66,8 @@ export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin,
     messageRoutes(messages, participant),
   ]) {
     app.use(router.routes());
-    // Thrown, so the error middleware answers 405/501 in the API's JSON error shape.
-    app.use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented }));
   }
+  // After every router: OPTIONS (204) and methods a route does not serve (405), with Allow.
+  app.use(answerUnservedMethods());
   return app;
 }
-
-const methodNotAllowed = () => new AppError(405, 'method_not_allowed', 'Method not allowed on this route');
-const notImplemented = () => new AppError(501, 'not_implemented', 'Method not implemented');

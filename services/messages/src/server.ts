@@ -1,10 +1,10 @@
-import http from 'node:http';
 import type { Redis } from 'ioredis';
 import { createTokenService } from '../../../libs/auth/token-service';
 import type { Config } from '../../../libs/config/config';
 import { connectDatabase, createDatabase, type Database } from '../../../libs/db/prisma-client-factory';
 import { createEventChannels } from '../../../libs/events/channels';
 import { createEventPublisher } from '../../../libs/events/event-publisher';
+import { createHttpServer } from '../../../libs/http/http-server';
 import { closeServer, listen } from '../../../libs/http/listen';
 import { createLogger, type Logger } from '../../../libs/logger/logger';
 import { connectRedis, createRedisClient } from '../../../libs/redis/redis-client-factory';
@@ -82,7 +82,7 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
 
   const handle = app.callback();
   // Koa settles every request itself (its error middleware answers); nothing rejects here.
-  const server = http.createServer((req, res) => void handle(req, res));
+  const server = createHttpServer((req, res) => void handle(req, res), { logger });
   const url = await listen(server, config.messages.port, config.host);
   logger.info({ url }, 'messages service listening');
 

@@ -28,12 +28,13 @@ function runMain(env: Record<string, string>) {
 }
 
 describe('development login switch', () => {
-  test('When NODE_ENV=production, then POST /api/login is 404', async () => {
+  test('When NODE_ENV=production, then POST /api/login is 404, and OPTIONS does not reveal it either', async () => {
     const app = await startMessagesApp(PRODUCTION);
     try {
       const response = await createApiClient(app.url).post('/api/login', { json: { username: 'someone' } });
       expect(response.status).toBe(404);
       expect(response.body.error.code).toBe('not_found');
+      expect((await createApiClient(app.url).request('OPTIONS', '/api/login')).status).toBe(404);
     } finally {
       await app.stop();
     }

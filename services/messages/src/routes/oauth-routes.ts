@@ -1,6 +1,6 @@
-import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { createRouter } from '../../../../libs/http/router';
 import { parseInput } from '../domain/validation';
 import type { FlowStep, GithubLoginFlow } from '../oauth/github-login-flow';
 import { OAUTH_COOKIE_NAME } from '../oauth/oauth-state-cookie';
@@ -10,7 +10,7 @@ const startQuery = z.object({ redirect: redirectPathSchema.optional() });
 
 /** Sign in with GitHub. Registered only when GitHub login is configured: otherwise these paths are 404. */
 export function oauthRoutes(flow: GithubLoginFlow) {
-  const router = new Router();
+  const router = createRouter();
 
   // An unsafe ?redirect= is a 422 like any bad input: the browser is sent nowhere.
   router.get('/api/oauth/github', async (ctx) => {
