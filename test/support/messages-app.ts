@@ -20,7 +20,7 @@ export function messagesTestConfig(env: Record<string, string | undefined> = {})
     NODE_ENV: 'test',
     MESSAGES_PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    EVENTS_PREFIX: testEventsPrefix(),
+    EVENTS_PREFIX: testEventsPrefix(env.DATABASE_URL),
     ...env,
   });
 }

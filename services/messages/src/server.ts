@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { createTokenService } from '../../../libs/auth/token-service';
@@ -6,10 +5,13 @@ import type { Config } from '../../../libs/config/config';
 import { connectDatabase, createDatabase, type Database } from '../../../libs/db/prisma-client-factory';
 import { createEventChannels } from '../../../libs/events/channels';
 import { createEventAppender } from '../../../libs/events/event-appender';
+import { createHttpServer } from '../../../libs/http/http-server';
 import { closeServer, listen } from '../../../libs/http/listen';
 import { createLogger, type Logger } from '../../../libs/logger/logger';
 import { connectRedis, createRedisClient } from '../../../libs/redis/redis-client-factory';
 import { createApp } from './app';
+import { createGithubClient } from './oauth/github-client';
+import { createOAuthStateCookie } from './oauth/oauth-state-cookie';
 import { createHealthCheck } from './health/health-check';
 import { createOutboxRelay, type OutboxRelaySettings } from './outbox/outbox-relay';
 
@@ -18,6 +20,8 @@ export interface MessagesServerDeps {
   logger?: Logger;
   /** The outbox relay's timing (outbox-relay.ts); its defaults otherwise. */
   relay?: OutboxRelaySettings;
+  /** Deadline of each request to GitHub (token exchange, profile). Defaults to 5000 ms. */
+  githubTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -82,11 +86,24 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
     checkHealth: createHealthCheck(db, redis),
     logger,
     devLogin: config.auth.devLogin,
+    github: config.auth.github
+      ? {
+          client: createGithubClient(config.auth.github, {
+            redirectUri: `${config.publicUrl}/api/oauth/github/callback`,
+            timeoutMs: deps.githubTimeoutMs ?? 5000,
+          }),
+          cookie: createOAuthStateCookie({
+            secret: config.auth.jwtSecret,
+            secure: config.publicUrl.startsWith('https:'),
+          }),
+          publicUrl: config.publicUrl,
+        }
+      : undefined,
   });
 
   const handle = app.callback();
   // Koa settles every request itself (its error middleware answers); nothing rejects here.
-  const server = http.createServer((req, res) => void handle(req, res));
+  const server = createHttpServer((req, res) => void handle(req, res), { logger });
   const url = await listen(server, config.messages.port, config.host);
   logger.info({ url }, 'messages service listening');
 

@@ -11,6 +11,7 @@ import {
 import { createPrivateDatabase, type PrivateDatabase } from '../../support/private-database';
 import { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from '../../support/private-redis';
 import { streamTestConfig, TEST_JWT_SECRET } from '../../support/stream-fixture';
+import { testEventsPrefix } from '../../support/test-events-prefix';
 import { openChaosTab, type ChaosTab } from './chaos-tab';
 
 /**
@@ -43,13 +44,15 @@ export async function startChaosProduct(options: ChaosProductOptions = {}): Prom
   if (options.privateRedis) {
     [redis, database] = await Promise.all([startPrivateRedis(options.privateRedis), createPrivateDatabase('chaos')]);
   }
+  const databaseUrl = options.messagesEnv?.DATABASE_URL ?? database?.url;
   const shared = {
     JWT_SECRET: TEST_JWT_SECRET,
+    EVENTS_PREFIX: testEventsPrefix(databaseUrl),
     ...(redis && { REDIS_URL: redis.url }),
   };
   const messages = await startMessagesApp({
     ...shared,
-    ...(database && { DATABASE_URL: database.url }),
+    ...(databaseUrl && { DATABASE_URL: databaseUrl }),
     ...options.messagesEnv,
   });
   const streamConfig = streamTestConfig({ ...shared, ...options.streamEnv });

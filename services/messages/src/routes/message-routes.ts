@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../../../../libs/http/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { UserState } from '../auth/require-user';
@@ -13,7 +13,7 @@ const sendBody = z.object({ content: z.string({ error: 'is required' }) });
 const listQuery = z.object({ before: beforeIdSchema, limit: limitSchema(25, 100) });
 
 export function messageRoutes(messages: MessageService, requireSession: Middleware<UserState>) {
-  const router = new Router<UserState>();
+  const router = createRouter<UserState>();
 
   router.post('/api/conversations/:id/messages', requireSession, async (ctx) => {
     const conversationId = pathId(ctx.params.id);

@@ -65,7 +65,7 @@ export async function startProduct(staticDir: string, env: Record<string, string
     STREAM_PORT: '0',
     WEB_PORT: '0',
     STREAM_SHUTDOWN_SPREAD_MS: '0',
-    EVENTS_PREFIX: testEventsPrefix(),
+    EVENTS_PREFIX: testEventsPrefix(env.DATABASE_URL),
     ...env,
   });
   const messages = await startMessages(config);

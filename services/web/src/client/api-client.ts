@@ -26,9 +26,8 @@ export const PAGE_SIZE = 25;
  * no longer accepts it (expired, or the user is gone), so the app can log out.
  */
 export function createApiClient(getToken: () => string | undefined, onUnauthorized: () => void) {
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: string, path: string, body?: unknown, token = getToken()): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    const token = getToken();
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
@@ -65,6 +64,9 @@ export function createApiClient(getToken: () => string | undefined, onUnauthoriz
     login: (username: string) =>
       request<{ authUser: User; token: string; expiresAt: string }>('POST', '/api/login', { username }),
     authUser: () => request<User>('GET', '/api/auth_user'),
+    /** The user of a token the app does not hold yet (the one a sign-in with GitHub brought back). */
+    authUserWith: (token: string) => request<User>('GET', '/api/auth_user', undefined, token),
+    providers: () => request<{ github: boolean; dev: boolean }>('GET', '/api/auth/providers'),
     refreshToken: () => request<TokenAnswer>('POST', '/api/refresh_token'),
     streamToken: () => request<TokenAnswer>('POST', '/api/stream_token'),
     usernames: (search: string) => request<string[]>('GET', `/api/usernames${query({ search })}`),

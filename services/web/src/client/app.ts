@@ -1,5 +1,6 @@
 import { createApiClient, PAGE_SIZE } from './api-client';
 import type { AppContext, LiveEmitter, Unmount } from './app-context';
+import { avatar } from './components/avatar';
 import { connectionStatus } from './components/connection-status';
 import { createConversationStore } from './conversation-store';
 import { clear, el } from './dom';
@@ -7,6 +8,7 @@ import { createEmitter } from './emitter';
 import { createLiveEvents, type LiveEvents } from './live-events';
 import { mountConversationPage } from './pages/conversation-page';
 import { mountHomePage } from './pages/home-page';
+import { loginErrorMessage, takeLoginError, takeOAuthReturn } from './oauth-return';
 import { mountLoginPage } from './pages/login-page';
 import { startRelativeTimeTicker } from './relative-time';
 import { interceptNavigation, parseRoute } from './router';
@@ -25,6 +27,9 @@ interface LoggedIn {
 
 /** The app shell: header (connection state, user, Log out), routing, and the live session. */
 export function startApp(root: HTMLElement): void {
+  // Read (and wiped from the address bar) before anything else looks at the URL.
+  const oauthReturn = takeOAuthReturn();
+  let loginNotice = takeLoginError();
   let session = loadSession();
   let current: LoggedIn | undefined;
   let unmountPage: Unmount | undefined;
@@ -56,12 +61,14 @@ export function startApp(root: HTMLElement): void {
     account.hidden = !session;
     if (!session) {
       if (route.name !== 'login') history.replaceState(null, '', '/login');
-      unmountPage = mountLoginPage(main, api, login);
+      unmountPage = mountLoginPage(main, api, login, loginNotice);
+      loginNotice = undefined;
       return;
     }
     if (route.name === 'login') history.replaceState(null, '', '/');
     const { ctx } = (current ??= beginSession(session));
-    me.textContent = session.user.username;
+    clear(me);
+    me.append(avatar(session.user), session.user.username);
     updateTitle();
     if (route.name === 'conversation') unmountPage = mountConversationPage(main, ctx, route.id);
     else if (route.name === 'not-found')
@@ -76,10 +83,12 @@ export function startApp(root: HTMLElement): void {
     else unmountPage = mountHomePage(main, ctx);
   }
 
-  function login(next: Session) {
+  function login(next: Session, path = '/') {
+    current?.liveEvents.stop();
+    current = undefined;
     saveSession(next);
     session = next;
-    navigate('/', true);
+    navigate(path, true);
   }
 
   function logout() {
@@ -195,5 +204,20 @@ export function startApp(root: HTMLElement): void {
     return { ctx, liveEvents };
   }
 
-  render();
+  if (oauthReturn) {
+    // Back from "Sign in with GitHub" with a token: whose it is, then in as that user,
+    // on the page the sign-in started for.
+    main.append(el('p', { class: 'card' }, 'Signing in…'));
+    api.authUserWith(oauthReturn.token).then(
+      (user) => login({ ...oauthReturn, user }, location.pathname + location.search),
+      () => {
+        loginNotice = loginErrorMessage('session_failed');
+        session = undefined;
+        clearSession();
+        render();
+      },
+    );
+  } else {
+    render();
+  }
 }
