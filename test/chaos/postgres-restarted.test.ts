@@ -1,6 +1,6 @@
 import { collectPages } from '../support/messages-client';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
-import { openChatPair, startChaosProduct, type ChaosProduct, type ChatPair } from './support/chaos-product';
+import { useChaosChat } from './support/chaos-product';
 import { expectDelivered, waitForDelivery, type SentMessage } from './support/delivery-check';
 
 // PostgreSQL restarted during sends, on a cluster of this file's own (the shared one
@@ -9,22 +9,18 @@ import { expectDelivered, waitForDelivery, type SentMessage } from './support/de
 // API; and the outbox relay, whose connections the restart cut too, still delivers every
 // acknowledged message to both tabs exactly once, in order.
 let postgres: PrivatePostgres;
-let product: ChaosProduct;
-let chat: ChatPair;
 
 beforeAll(async () => {
   postgres = await startPrivatePostgres();
-  product = await startChaosProduct({ messagesEnv: { DATABASE_URL: postgres.url } });
-  chat = await openChatPair(product.api, [product.stream.url]);
 }, 120_000);
 
-afterAll(async () => {
-  for (const tab of chat?.tabs ?? []) tab.close();
-  await product?.stop();
-  await postgres?.destroy();
-});
+// Hooks run in the order declared: the cluster starts before the product and goes after it.
+const setup = useChaosChat(() => ({ messagesEnv: { DATABASE_URL: postgres.url } }));
+
+afterAll(() => postgres?.destroy());
 
 test('When PostgreSQL restarts during sends, then each answer is 201 or a fast 503, sending recovers by itself, and every acknowledged message is listed and reaches both tabs once, in order', async () => {
+  const { product, chat } = setup;
   const { api } = product;
   const acknowledged: SentMessage[] = [];
   const wrong: { status: number; code?: string; ms: number }[] = [];

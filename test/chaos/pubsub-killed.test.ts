@@ -1,23 +1,13 @@
-import { openChatPair, startChaosProduct, type ChaosProduct, type ChatPair } from './support/chaos-product';
+import { useChaosChat } from './support/chaos-product';
 import { expectDelivered, waitForDelivery, type SentMessage } from './support/delivery-check';
 
 // The stream service's subscriber connection killed (CLIENT KILL TYPE pubsub), and 20
 // messages sent at once right after: what was published while it was away is caught up
 // from the log, nothing is lost or doubled, and no resync is needed.
-let product: ChaosProduct;
-let chat: ChatPair;
-
-beforeAll(async () => {
-  product = await startChaosProduct({ privateRedis: {} });
-  chat = await openChatPair(product.api, [product.stream.url]);
-});
-
-afterAll(async () => {
-  for (const tab of chat?.tabs ?? []) tab.close();
-  await product?.stop();
-});
+const setup = useChaosChat({ privateRedis: {} });
 
 test('When the subscriber connection is killed and 20 messages are sent at once right after, then every tab gets all 20 once, in commit order, without resync', async () => {
+  const { product, chat } = setup;
   const { api } = product;
   const warmUp = await api.post(`/api/conversations/${chat.conversationId}/messages`, {
     token: chat.alice.token,

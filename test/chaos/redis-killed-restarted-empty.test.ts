@@ -1,23 +1,13 @@
-import { openChatPair, startChaosProduct, type ChaosProduct, type ChatPair } from './support/chaos-product';
+import { useChaosChat } from './support/chaos-product';
 import { expectDelivered, waitForDelivery, type SentMessage } from './support/delivery-check';
 
 // Redis killed (SIGKILL) in the middle of a send loop and started again empty: the
 // events it had are gone. A tab that lost one gets one `resync` (and refetches); one
 // that provably lost nothing goes on without; either way every later message arrives.
-let product: ChaosProduct;
-let chat: ChatPair;
-
-beforeAll(async () => {
-  product = await startChaosProduct({ privateRedis: {} });
-  chat = await openChatPair(product.api, [product.stream.url]);
-});
-
-afterAll(async () => {
-  for (const tab of chat?.tabs ?? []) tab.close();
-  await product?.stop();
-});
+const setup = useChaosChat({ privateRedis: {} });
 
 test('When Redis is killed and restarted empty during a send loop, then each tab gets at most one resync and every message arrives once, in order, or by the refetch that resync triggers', async () => {
+  const { product, chat } = setup;
   const { api } = product;
   const redis = product.redis!;
   const acknowledged: SentMessage[] = [];

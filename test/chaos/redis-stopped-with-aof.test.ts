@@ -1,23 +1,13 @@
-import { openChatPair, startChaosProduct, type ChaosProduct, type ChatPair } from './support/chaos-product';
+import { useChaosChat } from './support/chaos-product';
 import { expectDelivered, waitForDelivery, type SentMessage } from './support/delivery-check';
 
 // Redis stopped for 5 s in the middle of 150 sends, then started again from its
 // append-only file: every POST answers 201 at once, and once Redis is back every
 // message reaches the receiver's tab and the sender's other tab, exactly once, in order.
-let product: ChaosProduct;
-let chat: ChatPair;
-
-beforeAll(async () => {
-  product = await startChaosProduct({ privateRedis: { appendOnly: true } });
-  chat = await openChatPair(product.api, [product.stream.url]);
-});
-
-afterAll(async () => {
-  for (const tab of chat?.tabs ?? []) tab.close();
-  await product?.stop();
-});
+const setup = useChaosChat({ privateRedis: { appendOnly: true } });
 
 test('When Redis is stopped for 5 s and restarted from its append-only file during 150 sends, then every send is 201 and every message arrives once, in order, without resync', async () => {
+  const { product, chat } = setup;
   const { api } = product;
   const redis = product.redis!;
   const acknowledged: SentMessage[] = [];

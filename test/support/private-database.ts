@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
 import { messagesTestConfig } from './messages-app';
+import { withClient } from './pg-client';
 
 /**
  * A database of the test's own on the test PostgreSQL, with the committed migrations
@@ -44,14 +44,4 @@ export async function createPrivateDatabase(label: string): Promise<PrivateDatab
       await withClient(admin.toString(), (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
-}
-
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
 }

@@ -102,3 +102,36 @@ export async function openChatPair(api: ApiClient, streamUrls: string[], aliceUr
   await Promise.all(tabs.map((tab) => tab.waitFor(() => tab.opens > 0, 'the stream to open')));
   return { alice, bob, conversationId, bobTab, aliceTab, tabs };
 }
+
+/**
+ * For a test file: the product and Alice and Bob's chat on its stream service, started
+ * in beforeAll and stopped in afterAll. Options given as a function are read in
+ * beforeAll, after the file's earlier hooks ran (a private PostgreSQL started there).
+ */
+export function useChaosChat(options: ChaosProductOptions | (() => ChaosProductOptions) = {}): {
+  readonly product: ChaosProduct;
+  readonly chat: ChatPair;
+} {
+  let product: ChaosProduct | undefined;
+  let chat: ChatPair | undefined;
+  beforeAll(async () => {
+    product = await startChaosProduct(typeof options === 'function' ? options() : options);
+    chat = await openChatPair(product.api, [product.stream.url]);
+  }, 60_000);
+  afterAll(async () => {
+    for (const tab of chat?.tabs ?? []) tab.close();
+    await product?.stop();
+  });
+  const running = <T>(value: T | undefined): T => {
+    if (!value) throw new Error('the chaos product is not running (used outside a test or hook?)');
+    return value;
+  };
+  return {
+    get product() {
+      return running(product);
+    },
+    get chat() {
+      return running(chat);
+    },
+  };
+}
