@@ -1,6 +1,18 @@
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 
-/** One claimed outbox row, with the message it refers to (null when it is gone). */
+/** An outbox row's columns, as pg returns them (bigints as text). */
+export interface StoredOutboxRow {
+  user_id: string;
+  seq: string;
+  type: string;
+  message_id: string | null;
+  conversation_id: string | null;
+  actor_id: string | null;
+  read_at: Date | null;
+  created_at: Date;
+}
+
+/** One taken outbox row, with the message it refers to (null when it is gone). */
 export interface OutboxRow {
   userId: string;
   seq: number;
@@ -8,6 +20,8 @@ export interface OutboxRow {
   createdAt: Date;
   message: { id: string; content: string; userId: string; conversationId: string; createdAt: Date } | null;
   read: { conversationId: string; readerId: string; readAt: Date } | null;
+  /** The row as stored, to put it back (restoreRows). */
+  stored: StoredOutboxRow;
 }
 
 export interface OutboxKey {
@@ -15,41 +29,45 @@ export interface OutboxKey {
   seq: number;
 }
 
-interface ClaimedRow {
-  user_id: string;
-  seq: string;
-  type: string;
-  created_at: Date;
-  message_id: string | null;
+interface TakenRow extends StoredOutboxRow {
   content: string | null;
   sender_id: string | null;
   message_conversation_id: string | null;
   message_created_at: Date | null;
-  conversation_id: string | null;
-  actor_id: string | null;
-  read_at: Date | null;
 }
 
+const COLUMNS = 'user_id, seq, type, message_id, conversation_id, actor_id, read_at, created_at';
+
 /**
- * Claims up to `limit` rows, oldest commits first, skipping rows another relay holds;
- * they stay locked until the caller's transaction ends. The limit applies before the
- * join, so a long backlog costs one sort of the table, not a join of all of it.
+ * Opens the cycle's transaction and takes up to `limit` rows in it, oldest commits
+ * first, skipping rows another relay holds: they are deleted, but only for this
+ * transaction until it commits, so a rollback (or a crash) puts them all back. One
+ * round trip: BEGIN, the setting, and the statement go as one simple query. The limit
+ * applies before the join, so a long backlog costs one sort of the table, not a join
+ * of all of it.
  */
-export async function claimRows(client: PoolClient, limit: number): Promise<OutboxRow[]> {
-  const { rows } = await client.query<ClaimedRow>(
-    `WITH claimed AS (
-       SELECT * FROM outbox_events
+export async function beginAndTakeRows(client: PoolClient, limit: number): Promise<OutboxRow[]> {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`invalid batch size ${limit}`);
+  const results = (await client.query(
+    // Losing this transaction's commit in a crash only brings its rows back, to be
+    // appended again as duplicates: no need to wait for the WAL to reach the disk.
+    `BEGIN;
+     SET LOCAL synchronous_commit TO off;
+     WITH claimed AS (
+       SELECT user_id, seq FROM outbox_events
        ORDER BY created_at, user_id, seq
-       LIMIT $1
+       LIMIT ${limit}
        FOR UPDATE SKIP LOCKED
+     ), taken AS (
+       DELETE FROM outbox_events o USING claimed c
+       WHERE o.user_id = c.user_id AND o.seq = c.seq
+       RETURNING o.*
      )
-     SELECT c.user_id, c.seq, c.type, c.created_at, c.message_id, c.conversation_id, c.actor_id, c.read_at,
-            m.content, m.user_id AS sender_id, m.conversation_id AS message_conversation_id,
+     SELECT t.*, m.content, m.user_id AS sender_id, m.conversation_id AS message_conversation_id,
             m.created_at AS message_created_at
-     FROM claimed c LEFT JOIN messages m ON m.id = c.message_id`,
-    [limit],
-  );
-  return rows.map((row) => ({
+     FROM taken t LEFT JOIN messages m ON m.id = t.message_id`,
+  )) as unknown as QueryResult<TakenRow>[];
+  return results[2]!.rows.map((row) => ({
     userId: row.user_id,
     seq: Number(row.seq),
     type: row.type,
@@ -68,20 +86,30 @@ export async function claimRows(client: PoolClient, limit: number): Promise<Outb
       row.conversation_id !== null && row.actor_id !== null && row.read_at !== null
         ? { conversationId: row.conversation_id, readerId: row.actor_id, readAt: row.read_at }
         : null,
+    stored: {
+      user_id: row.user_id,
+      seq: row.seq,
+      type: row.type,
+      message_id: row.message_id,
+      conversation_id: row.conversation_id,
+      actor_id: row.actor_id,
+      read_at: row.read_at,
+      created_at: row.created_at,
+    },
   }));
 }
 
-export async function deleteRows(client: PoolClient, keys: readonly OutboxKey[]): Promise<void> {
-  if (keys.length === 0) return;
+/** Puts taken rows back, as they were, in the same transaction (they stay queued). */
+export async function restoreRows(client: PoolClient, rows: readonly OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
   await client.query(
-    `DELETE FROM outbox_events o
-     USING unnest($1::bigint[], $2::bigint[]) AS done (user_id, seq)
-     WHERE o.user_id = done.user_id AND o.seq = done.seq`,
-    [keys.map((k) => k.userId), keys.map((k) => k.seq)],
+    `INSERT INTO outbox_events (${COLUMNS})
+     SELECT ${COLUMNS} FROM json_populate_recordset(NULL::outbox_events, $1)`,
+    [JSON.stringify(rows.map((row) => row.stored))],
   );
 }
 
-/** The users among `keys` that still have a row before the given seq (another relay holds it, or it failed). */
+/** The users among `keys` that still have a row before the given seq, held by another relay. */
 export async function usersWithEarlierRows(client: PoolClient, keys: readonly OutboxKey[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const { rows } = await client.query<{ user_id: string }>(

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import type { AppendOutcome, AppendRequest, EventAppender } from '../../../../libs/events/event-appender';
-import { claimRows, deleteRows, usersWithEarlierRows, type OutboxKey } from './outbox-store';
+import type { AppendRequest, EventAppender } from '../../../../libs/events/event-appender';
+import { beginAndTakeRows, restoreRows, usersWithEarlierRows, type OutboxRow } from './outbox-store';
 import { renderEvent } from './render-event';
 
 export interface BatchReport {
@@ -10,29 +10,30 @@ export interface BatchReport {
   relayed: number;
   /** Rows deleted without an event: their message is gone (see render-event.ts). */
   undeliverable: number;
-  /** Rows kept for a later cycle: an earlier row of their user is still pending. */
+  /** Rows put back for a later cycle: an earlier row of their user is still queued. */
   waiting: number;
-  /** Rows kept because Redis answered their append with an error; `error` is the first. */
+  /** Rows put back because Redis answered their append with an error; `error` is the first. */
   failed: number;
   error?: Error;
 }
 
 /**
- * One relay cycle, in one PostgreSQL transaction: claim rows (FOR UPDATE SKIP LOCKED,
- * so relays of several processes share the work without doing any twice), render
- * them, append them all to Redis in one pipeline, delete the rows Redis confirmed,
- * commit. Nothing is deleted before Redis confirmed it, and the append is idempotent
- * (a row relayed again is a `duplicate`), so a crash or a failure anywhere only means
- * the rows are claimed again later. Throws (after rolling back) when the pipeline or
- * PostgreSQL failed as a whole.
+ * One relay cycle, in one PostgreSQL transaction: take rows (FOR UPDATE SKIP LOCKED, so
+ * relays of several processes share the work without doing any twice; deleted, but
+ * only for this transaction), render them, append them all to Redis in one pipeline,
+ * put back the rows Redis did not take, commit. The deletion of a row is committed only
+ * after Redis confirmed it, and the append is idempotent (a row relayed again is a
+ * `duplicate`), so a crash or a failure anywhere only means the rows are taken again
+ * later. Throws (after rolling back) when the pipeline or PostgreSQL failed as a whole.
+ * Two round trips to PostgreSQL when nothing goes wrong.
  *
  * A `gap` (an earlier event of the user is not in Redis yet) has two causes:
- *  - another relay holds the earlier row, or it failed in this batch: it is still in
- *    the table, so this row waits for a later cycle and the order is kept;
- *  - the earlier rows are all deleted, so Redis confirmed them, and yet its log does
- *    not reach them: Redis lost entries it had acknowledged (a restart from an
- *    append-only file that lacked its last second). Waiting would never end, so the
- *    row is appended again allowing a new epoch: the user's streams get one `resync`.
+ *  - the earlier row is still queued: another relay holds it, or its append failed in
+ *    this batch; this row is put back and waits for a later cycle, so the order holds;
+ *  - no earlier row is queued, so Redis confirmed them all, and yet its log does not
+ *    reach them: Redis lost entries it had acknowledged (a restart from an append-only
+ *    file that lacked its last second). Waiting would never end, so the row is appended
+ *    again allowing a new epoch: the user's streams get one `resync`.
  */
 export async function relayBatch(pool: Pool, appender: EventAppender, limit: number): Promise<BatchReport> {
   const client = await pool.connect();
@@ -42,55 +43,55 @@ export async function relayBatch(pool: Pool, appender: EventAppender, limit: num
   const onConnectionError = (error: Error) => (broken ??= error);
   client.on('error', onConnectionError);
   try {
-    await client.query('BEGIN');
-    // Losing this commit in a crash only brings rows back, to be appended again as
-    // duplicates: no need to wait for the WAL to reach the disk.
-    await client.query('SET LOCAL synchronous_commit TO off');
-    const rows = await claimRows(client, limit);
+    const rows = await beginAndTakeRows(client, limit);
     const report: BatchReport = { claimed: rows.length, relayed: 0, undeliverable: 0, waiting: 0, failed: 0 };
     // Per user in seq order: Redis runs a pipeline's scripts in the order sent.
     rows.sort((a, b) => (a.userId === b.userId ? a.seq - b.seq : a.userId < b.userId ? -1 : 1));
-    const confirmed: OutboxKey[] = [];
-    const events: AppendRequest[] = [];
+    const events: { row: OutboxRow; event: AppendRequest }[] = [];
     for (const row of rows) {
       const event = renderEvent(row);
-      if (event) events.push(event);
-      else confirmed.push(row);
+      if (event) events.push({ row, event });
+      else report.undeliverable += 1;
     }
-    report.undeliverable = confirmed.length;
 
-    const gapped: AppendRequest[] = [];
-    const settle = (batch: AppendRequest[], outcomes: AppendOutcome[]) => {
+    const kept: OutboxRow[] = [];
+    const gapped: typeof events = [];
+    const settle = async (batch: typeof events) => {
+      const outcomes = await appender.appendAll(batch.map((item) => item.event));
       outcomes.forEach((outcome, i) => {
         if (outcome.error) {
           report.failed += 1;
           report.error ??= outcome.error;
+          kept.push(batch[i]!.row);
         } else if (outcome.status === 'gap') {
           gapped.push(batch[i]!);
         } else {
-          confirmed.push(batch[i]!);
           report.relayed += 1;
         }
       });
     };
-    if (events.length > 0) settle(events, await appender.appendAll(events));
+    if (events.length > 0) await settle(events);
 
     if (gapped.length > 0) {
       const retry = gapped.splice(0);
-      // Rows this batch confirmed are not "pending": delete them before asking.
-      await deleteRows(client, confirmed.splice(0));
-      const stillPending = await usersWithEarlierRows(client, firstOfEachUser(retry));
-      const lost = retry.filter((event) => !stillPending.has(event.userId));
-      report.waiting = retry.length - lost.length;
+      const failedUsers = new Set(kept.map((row) => row.userId));
+      const heldElsewhere = await usersWithEarlierRows(client, firstOfEachUser(retry.map((item) => item.row)));
+      const waiting = retry.filter(({ row }) => failedUsers.has(row.userId) || heldElsewhere.has(row.userId));
+      const lost = retry.filter((item) => !waiting.includes(item));
+      kept.push(...waiting.map((item) => item.row));
       if (lost.length > 0) {
-        const again = lost.map((event, i) =>
-          i === 0 || lost[i - 1]!.userId !== event.userId ? { ...event, allowNewEpoch: true } : event,
+        await settle(
+          lost.map((item, i) =>
+            i === 0 || lost[i - 1]!.row.userId !== item.row.userId
+              ? { ...item, event: { ...item.event, allowNewEpoch: true } }
+              : item,
+          ),
         );
-        settle(again, await appender.appendAll(again));
-        report.waiting += gapped.length;
+        kept.push(...gapped.map((item) => item.row));
       }
+      report.waiting = kept.length - report.failed;
     }
-    await deleteRows(client, confirmed);
+    await restoreRows(client, kept);
     await client.query('COMMIT');
     return report;
   } catch (error) {
@@ -104,7 +105,7 @@ export async function relayBatch(pool: Pool, appender: EventAppender, limit: num
   }
 }
 
-/** The first event of each user in a list sorted by user. */
-function firstOfEachUser(events: AppendRequest[]): AppendRequest[] {
-  return events.filter((event, i) => i === 0 || events[i - 1]!.userId !== event.userId);
+/** The first row of each user in a list sorted by user. */
+function firstOfEachUser(rows: OutboxRow[]): OutboxRow[] {
+  return rows.filter((row, i) => i === 0 || rows[i - 1]!.userId !== row.userId);
 }
