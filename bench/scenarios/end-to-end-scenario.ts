@@ -35,6 +35,8 @@ export interface EndToEndStep {
   disconnects: number;
   receiveLatency: LatencySummary;
   postLatency: LatencySummary;
+  /** Commit to publish, per event (bench/harness/relay-lag.ts). */
+  relayLatency: LatencySummary;
   messagesCpuPercent: number;
   streamCpuPercent: number;
   /** Every postgres process on the machine (other workloads' included). */
@@ -187,7 +189,14 @@ export async function runEndToEnd(
       };
     });
     phase('start conversations');
-    await postLoad.call('configure', { baseUrl: messagesUrl, pairs, users: layout.users, seed: 7 });
+    await postLoad.call('configure', {
+      baseUrl: messagesUrl,
+      pairs,
+      users: layout.users,
+      seed: 7,
+      redisUrl: env.redisUrl,
+      prefix: env.prefix,
+    });
     const specs = layout.connectionUsers.map((userIndex) =>
       SYSTEMS.product.spec(userIndex, logins[userIndex]!.authUser.id, logins[userIndex]!.token),
     );
@@ -214,7 +223,8 @@ export async function runEndToEnd(
       steps.push(step);
       log(
         `  e2e @ ${rate} POST/s: ${step.posted} posted (${step.postErrors} errors), delivered ${step.delivered}/${step.expected},` +
-          ` receive p50 ${step.receiveLatency.p50Ms} p99 ${step.receiveLatency.p99Ms} ms, POST p99 ${step.postLatency.p99Ms} ms;` +
+          ` receive p50 ${step.receiveLatency.p50Ms} p99 ${step.receiveLatency.p99Ms} ms, POST p99 ${step.postLatency.p99Ms} ms,` +
+          ` relay p50 ${step.relayLatency.p50Ms} p99 ${step.relayLatency.p99Ms} ms;` +
           ` cpu % messages ${step.messagesCpuPercent}, stream ${step.streamCpuPercent}, postgres ${step.postgresCpuPercent}, machine ${step.machineCpuPercent}% busy`,
       );
       if (step.receiveLatency.p99Ms > settings.limitP99Ms) {
@@ -261,6 +271,7 @@ export async function runEndToEnd(
       }
       const deliveries = await pool.endStep(GROUP, posted.expectedPerUser);
       const postHistogram = mergeEncoded([posted.responseTimes]);
+      const relayHistogram = mergeEncoded([(await postLoad.call<{ lags: string }>('takeRelayLag')).lags]);
       const step: EndToEndStep = {
         targetPerSecond: rate,
         postsPerSecond: Math.round(posted.postsPerSecond),
@@ -274,6 +285,7 @@ export async function runEndToEnd(
         disconnects: deliveries.disconnects,
         receiveLatency: summarize(deliveries.histogram),
         postLatency: summarize(postHistogram),
+        relayLatency: summarize(relayHistogram),
         messagesCpuPercent: Math.round(cpuPercent(messagesFrom, messagesTo)),
         streamCpuPercent: Math.round(cpuPercent(streamFrom, streamTo)),
         postgresCpuPercent: Math.round(cpuPercent(postgresFrom, postgresTo)),
@@ -283,6 +295,7 @@ export async function runEndToEnd(
       };
       deliveries.histogram.destroy();
       postHistogram.destroy();
+      relayHistogram.destroy();
       return step;
     }
 

@@ -180,6 +180,7 @@ async function openSession(
       tabsPerUser: layout.tabsPerUser,
       maxEvents: 1000,
       ttlSeconds: 24 * 60 * 60,
+      headTtlSeconds: 30 * 24 * 60 * 60,
       seed: 42,
     });
     const rssIdle = rssBytes(server.pid);

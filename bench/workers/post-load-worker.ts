@@ -1,13 +1,15 @@
 import { seededRandom } from '../harness/connection-layout';
 import { createHistogram, encodeHistogram, nowMs } from '../harness/latency-histogram';
 import { endToEndContent } from '../harness/probe';
+import { watchRelayLag, type RelayLagWatcher } from '../harness/relay-lag';
 import { serveRpc } from '../harness/worker-rpc';
 
 /**
  * The end-to-end load: POST /api/conversations/:id/messages at a fixed rate (open
  * loop, undici through Node's fetch with keep-alive), in a process of its own. Each
  * message's content carries the probe, with the time taken right before the request
- * is sent, so the receiver's stream measures POST-send to receipt.
+ * is sent, so the receiver's stream measures POST-send to receipt. It also watches the
+ * relay lag, commit to publish (relay-lag.ts).
  */
 interface Pair {
   conversationId: string;
@@ -18,6 +20,7 @@ let baseUrl = '';
 let pairs: Pair[] = [];
 let userCount = 0;
 let random = seededRandom(7);
+let relayLag: RelayLagWatcher | undefined;
 
 const MAX_IN_FLIGHT = 512;
 
@@ -88,12 +91,23 @@ async function run(params: { step: number; rate: number; durationMs: number }) {
 
 serveRpc({
   ping: () => ({ pid: process.pid }),
-  configure(params: { baseUrl: string; pairs: Pair[]; users: number; seed: number }) {
+  async configure(params: {
+    baseUrl: string;
+    pairs: Pair[];
+    users: number;
+    seed: number;
+    redisUrl: string;
+    prefix: string;
+  }) {
     baseUrl = params.baseUrl;
     pairs = params.pairs;
     userCount = params.users;
     random = seededRandom(params.seed);
+    relayLag?.close();
+    relayLag = await watchRelayLag(params.redisUrl, params.prefix);
     return { ok: true };
   },
   run,
+  /** Relay lags since the last call: called after a step's deliveries have drained. */
+  takeRelayLag: () => ({ lags: relayLag?.take() ?? '' }),
 });

@@ -1,7 +1,7 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { Redis } from 'ioredis';
 import { createEventChannels } from '../../libs/events/channels';
-import { createEventPublisher } from '../../libs/events/event-publisher';
+import { createEventAppender } from '../../libs/events/event-appender';
 import { seededRandom } from '../harness/connection-layout';
 import { fanOutPayload } from '../harness/probe';
 import { serveRpc } from '../harness/worker-rpc';
@@ -9,8 +9,9 @@ import { serveRpc } from '../harness/worker-rpc';
 /**
  * The publisher, in a process of its own. Each system gets events the way its users
  * would publish them:
- *  - product: the product's own publishing code (libs/events: XADD to the user's
- *    capped log + EXPIRE + PUBLISH, in one Lua script);
+ *  - product: the product's own append script (libs/events/event-appender.ts: the
+ *    user's head, XADD to the capped log, EXPIREs and PUBLISH, in one Lua script), with
+ *    a per-user sequence as the messages service's outbox relay gives it;
  *  - raw: a bare PUBLISH of the same JSON on the user's channel;
  *  - socketio: @socket.io/redis-emitter to the user's room.
  * Events go to users drawn from the same seeded sequence for every system, at a
@@ -27,6 +28,7 @@ export interface PublisherConfiguration {
   /** The product's event log settings (its defaults). */
   maxEvents: number;
   ttlSeconds: number;
+  headTtlSeconds: number;
   seed: number;
 }
 
@@ -50,13 +52,20 @@ async function configure(params: PublisherConfiguration) {
   const client = redis;
   const channels = createEventChannels(params.prefix);
   if (params.mode === 'product') {
-    const publisher = createEventPublisher(client, channels, {
+    const appender = createEventAppender(client, channels, {
       maxEvents: params.maxEvents,
-      ttlSeconds: params.ttlSeconds,
+      logTtlSeconds: params.ttlSeconds,
+      headTtlSeconds: params.headTtlSeconds,
     });
-    publishOne = (userIndex, step, seq) => {
+    // Numbered in call order, which is the order ioredis sends the scripts in.
+    const lastSeq = new Map<number, number>();
+    publishOne = async (userIndex, step, seq) => {
       const userId = userIdOf(userIndex);
-      return publisher.publish(userId, 'message', fanOutPayload(step, seq, userId));
+      const userSeq = (lastSeq.get(userIndex) ?? 0) + 1;
+      lastSeq.set(userIndex, userSeq);
+      const data = JSON.stringify(fanOutPayload(step, seq, userId));
+      const { status } = await appender.append({ userId, seq: userSeq, type: 'message', data, ts: Date.now() });
+      if (status !== 'appended') throw new Error(`append answered ${status}`);
     };
   } else if (params.mode === 'raw') {
     publishOne = (userIndex, step, seq) => {

@@ -64,6 +64,7 @@ const envSchema = z.object({
     .default('messenger'),
   EVENTS_LOG_MAX_EVENTS: positiveInt(1000),
   EVENTS_LOG_TTL_SECONDS: positiveInt(24 * 60 * 60),
+  EVENTS_CURSOR_TTL_SECONDS: positiveInt(30 * 24 * 60 * 60),
   STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(25_000).default(15_000),
   STREAM_RETRY_MS: positiveInt(2000),
   STREAM_MAX_BUFFERED_BYTES: positiveInt(1024 * 1024),
@@ -98,6 +99,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       `Invalid configuration:\n  JWT_SECRET: must be set to at least ${MIN_SECRET_LENGTH} characters when NODE_ENV=production`,
     );
   }
+  // A user's head (the position of their log) must outlive the log: while it lives, a
+  // client whose cursor is its newest needs nothing replayed, log or no log.
+  if (e.EVENTS_CURSOR_TTL_SECONDS < e.EVENTS_LOG_TTL_SECONDS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  EVENTS_CURSOR_TTL_SECONDS: must be at least EVENTS_LOG_TTL_SECONDS (${e.EVENTS_LOG_TTL_SECONDS})`,
+    );
+  }
   const jwtSecret = e.JWT_SECRET || DEVELOPMENT_JWT_SECRET;
   const publicUrl = e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : `http://127.0.0.1:${e.WEB_PORT}`;
   return {
@@ -120,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       prefix: e.EVENTS_PREFIX,
       logMaxEvents: e.EVENTS_LOG_MAX_EVENTS,
       logTtlSeconds: e.EVENTS_LOG_TTL_SECONDS,
+      cursorTtlSeconds: e.EVENTS_CURSOR_TTL_SECONDS,
     },
     messages: { port: e.MESSAGES_PORT },
     stream: {

@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
 import { redactUrl } from '../config/redact-url';
+import { createStatementNamer } from './statement-names';
 
 export type Database = PrismaClient;
 
@@ -17,11 +18,14 @@ export const CONNECTION_TIMEOUT_MS = 3000;
  * compiler, so no native engine is downloaded or needed.
  */
 export function createDatabase(databaseUrl: string, options: { poolSize?: number } = {}): Database {
-  const adapter = new PrismaPg({
-    connectionString: databaseUrl,
-    max: options.poolSize ?? 10,
-    connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
-  });
+  const adapter = new PrismaPg(
+    {
+      connectionString: databaseUrl,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+    },
+    { statementNameGenerator: createStatementNamer() },
+  );
   return new PrismaClient({ adapter });
 }
 

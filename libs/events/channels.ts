@@ -1,14 +1,16 @@
 /**
  * Redis names for a user's events, built from one prefix (EVENTS_PREFIX).
  *
- * The braces are a Redis Cluster hash tag: a user's channel and event log hash to
- * the same slot, so the publish script can touch both atomically on a cluster too.
+ * The braces are a Redis Cluster hash tag: a user's channel, event log and head hash
+ * to the same slot, so the scripts can touch all three atomically on a cluster too.
  */
 export interface EventChannels {
   /** Pub/sub channel with the user's live events: `messenger:user:{42}:events`. */
   userChannel(userId: string): string;
   /** Stream key with the user's recent events, for replay: `messenger:user:{42}:log`. */
   userLog(userId: string): string;
+  /** Hash with the position of the user's log (`epoch`, `base`, `top`): `messenger:user:{42}:head`. */
+  userHead(userId: string): string;
   /** The user id in a channel name from `userChannel`, or undefined for any other name. */
   userIdOf(channel: string): string | undefined;
 }
@@ -19,6 +21,7 @@ export function createEventChannels(prefix = 'messenger'): EventChannels {
   return {
     userChannel: (userId) => `${head}${userId}${channelTail}`,
     userLog: (userId) => `${head}${userId}}:log`,
+    userHead: (userId) => `${head}${userId}}:head`,
     userIdOf(channel) {
       if (!channel.startsWith(head) || !channel.endsWith(channelTail)) return undefined;
       return channel.slice(head.length, -channelTail.length) || undefined;

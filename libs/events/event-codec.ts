@@ -1,4 +1,4 @@
-import { isCursor } from './cursor';
+import { parseCursor } from './cursor';
 import { EVENT_TYPES, type EventEnvelope, type EventType } from './event-types';
 
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
@@ -19,7 +19,9 @@ export function decodeEnvelope(payload: string): EventEnvelope | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { type, cursor, data } = parsed as Record<string, unknown>;
-  if (!isEventType(type) || !isCursor(cursor) || typeof data !== 'object' || data === null) return undefined;
-  return { type, cursor, data: JSON.stringify(data) };
+  const { type, cursor, ts, data } = parsed as Record<string, unknown>;
+  if (!isEventType(type) || typeof ts !== 'number' || typeof data !== 'object' || data === null) return undefined;
+  const position = parseCursor(cursor);
+  if (!position) return undefined;
+  return { type, cursor: cursor as string, epoch: position.epoch, seq: position.seq, ts, data: JSON.stringify(data) };
 }

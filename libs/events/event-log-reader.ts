@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { EventChannels } from './channels';
-import { compareCursors, isCursor } from './cursor';
+import { formatCursor, parseCursor } from './cursor';
+import { NEW_EPOCH_LUA } from './epoch-lua';
 import { isEventType } from './event-codec';
 import type { EventEnvelope } from './event-types';
 
@@ -8,64 +9,97 @@ export type ReplayResult =
   | { kind: 'replay'; events: EventEnvelope[]; latestCursor: string }
   | { kind: 'resync'; reason: string; latestCursor: string };
 
-const START = '0-0';
+/**
+ * The user's newest cursor, `<epoch>:<top>`. A user without a head (no event yet, or
+ * none for longer than the head lives, or Redis lost it) gets one started, without
+ * events: `<epoch>:0`. That position is provable later: while the head lives, nothing
+ * was lost since, and the relay's first append continues this epoch from there.
+ * KEYS: head. ARGV: head TTL in seconds.
+ */
+const START_SCRIPT = `${NEW_EPOCH_LUA}
+local head = redis.call('HMGET', KEYS[1], 'epoch', 'top')
+if head[1] then return head[1] .. ':' .. (head[2] or '0') end
+local epoch = newEpoch()
+redis.call('HSET', KEYS[1], 'epoch', epoch)
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return epoch .. ':0'
+`;
+
+type StartingRedis = Redis & { messengerStart(head: string, ttl: number): Promise<string> };
 
 /**
  * Reads a user's event log for resuming a stream.
  *
- * `latest(userId)` is the newest cursor (or "0-0" for an empty log): a new
- * connection starts from it, so it can later be caught up exactly.
+ * `latest(userId)` is the user's newest cursor: a new connection starts from it, so
+ * it can later be caught up exactly.
  *
  * `since(userId, cursor)` returns every event after `cursor`, oldest first, when the
- * log can prove that nothing after it was lost. Otherwise it answers `resync`:
- *  - the log is gone (expired after being idle, or Redis lost its data) while the
- *    client saw events;
- *  - entries after the cursor were trimmed (the client is further behind than the log
- *    keeps);
- *  - the cursor is older than the log's first entry although nothing was trimmed:
- *    the log was recreated, so the cursor comes from before a data loss;
- *  - the cursor is newer than anything in the log (unknown to this Redis).
- * A cursor of "0-0" means "before any event": valid as long as nothing was trimmed.
+ * log can prove that nothing after it is missing; otherwise `resync`, with the newest
+ * cursor. Sequence numbers are gapless per user, so the proof is arithmetic: the
+ * events the client lacks are `cursor.seq + 1 … top`, and the log must hold them all.
+ *  - same epoch: nothing when the cursor is the top; `cursor is unknown` past the top;
+ *    else the log from seq + 1 (from base + 1 for seq 0, the start of the epoch), or
+ *    `cursor is older than the replay window` when its first entries were trimmed or
+ *    the log expired;
+ *  - another epoch (the log was started again, e.g. after Redis lost its data) whose
+ *    base is exactly the cursor's seq: the new log continues where the client is, so
+ *    it is replayed the same way. The none cursor `0:0` is such a cursor for a log
+ *    whose base is 0;
+ *  - any other cursor of another epoch: `cursor predates the event log`;
+ *  - no head at all: `event log is gone`;
+ *  - not a cursor: `malformed cursor`.
  */
-export function createEventLogReader(redis: Redis, channels: EventChannels) {
-  async function latest(userId: string): Promise<string> {
-    const entries = await redis.xrevrange(channels.userLog(userId), '+', '-', 'COUNT', 1);
-    return entries[0]?.[0] ?? START;
+export function createEventLogReader(redis: Redis, channels: EventChannels, options: { headTtlSeconds: number }) {
+  if (!('messengerStart' in redis)) {
+    redis.defineCommand('messengerStart', { numberOfKeys: 1, lua: START_SCRIPT });
+  }
+  const client = redis as StartingRedis;
+
+  function latest(userId: string): Promise<string> {
+    return client.messengerStart(channels.userHead(userId), options.headTtlSeconds);
   }
 
-  async function since(userId: string, cursor: string): Promise<ReplayResult> {
-    if (!isCursor(cursor)) return { kind: 'resync', reason: 'malformed cursor', latestCursor: START };
-    const key = channels.userLog(userId);
-    // One MULTI, so the bounds checked and the entries read are the same snapshot.
-    const results = await redis.multi().xinfo('STREAM', key).xrange(key, `(${cursor}`, '+').exec();
-    const [infoResult, rangeResult] = results ?? [];
-    if (!infoResult || infoResult[0]) {
-      // No such key: an empty log. Only a client that never saw an event is complete.
-      return cursor === START
-        ? { kind: 'replay', events: [], latestCursor: START }
-        : { kind: 'resync', reason: 'event log is gone', latestCursor: START };
+  async function since(userId: string, cursorText: string): Promise<ReplayResult> {
+    const cursor = parseCursor(cursorText);
+    if (!cursor) return { kind: 'resync', reason: 'malformed cursor', latestCursor: await latest(userId) };
+    // One MULTI, so the head checked and the entries read are the same snapshot.
+    const results = await redis
+      .multi()
+      .hmget(channels.userHead(userId), 'epoch', 'base', 'top')
+      .xrange(channels.userLog(userId), `${cursor.seq + 1}-0`, '+')
+      .exec();
+    const [headResult, rangeResult] = results ?? [];
+    if (!headResult || !rangeResult) throw new Error('the log read was discarded');
+    if (headResult[0]) throw headResult[0];
+    if (rangeResult[0]) throw rangeResult[0];
+    const [epoch, baseText, topText] = headResult[1] as (string | null)[];
+    const entries = rangeResult[1] as [string, string[]][];
+
+    if (!epoch) return { kind: 'resync', reason: 'event log is gone', latestCursor: await latest(userId) };
+    const resync = (reason: string, latestCursor: string): ReplayResult => ({ kind: 'resync', reason, latestCursor });
+    if (!topText) {
+      // Started for a stream; no event yet.
+      const latestCursor = formatCursor(epoch, 0);
+      if (cursor.epoch !== epoch) return resync('cursor predates the event log', latestCursor);
+      if (cursor.seq !== 0) return resync('cursor is unknown', latestCursor);
+      return { kind: 'replay', events: [], latestCursor };
     }
-    const info = pairs(infoResult[1] as unknown[]);
-    const lastId = String(info['last-generated-id']);
-    if (compareCursors(cursor, lastId) > 0)
-      return { kind: 'resync', reason: 'cursor is unknown', latestCursor: lastId };
-    const firstId = (info['first-entry'] as [string, unknown] | null)?.[0];
-    if (firstId && compareCursors(cursor, firstId) < 0 && !nothingMissingBetween(cursor, info)) {
-      // Entries between the cursor and the log's first one are gone: trimmed, or never
-      // in this log because it was recreated (Redis lost its data, or the log expired).
-      const trimmed = Number(info['entries-added']) > Number(info.length);
-      if (trimmed) return { kind: 'resync', reason: 'cursor is older than the replay window', latestCursor: lastId };
-      // "0-0" (before any event) is complete as long as nothing was trimmed.
-      if (cursor !== START) return { kind: 'resync', reason: 'cursor predates the event log', latestCursor: lastId };
+    const top = Number(topText);
+    const base = Number(baseText ?? 0);
+    const latestCursor = formatCursor(epoch, top);
+    let first: number;
+    if (cursor.epoch === epoch) {
+      if (cursor.seq === top) return { kind: 'replay', events: [], latestCursor };
+      if (cursor.seq > top || (cursor.seq !== 0 && cursor.seq < base)) return resync('cursor is unknown', latestCursor);
+      first = Math.max(cursor.seq, base) + 1;
+    } else if (cursor.seq === base) {
+      first = base + 1;
+    } else {
+      return resync('cursor predates the event log', latestCursor);
     }
-    const events: EventEnvelope[] = [];
-    for (const [id, fields] of rangeResult?.[1] as [string, string[]][]) {
-      const entry = pairs(fields);
-      if (isEventType(entry.type) && typeof entry.data === 'string') {
-        events.push({ cursor: id, type: entry.type, data: entry.data });
-      }
-    }
-    return { kind: 'replay', events, latestCursor: lastId };
+    const events = toEnvelopes(entries, epoch);
+    if (events[0]?.seq !== first) return resync('cursor is older than the replay window', latestCursor);
+    return { kind: 'replay', events, latestCursor };
   }
 
   return { latest, since };
@@ -73,18 +107,22 @@ export function createEventLogReader(redis: Redis, channels: EventChannels) {
 
 export type EventLogReader = ReturnType<typeof createEventLogReader>;
 
-/**
- * Whether the cursor is exactly where trimming stopped: Redis 7.2+ records the newest
- * trimmed id as max-deleted-entry-id (7.0 leaves it at 0-0 when trimming), and
- * nothing lies between it and the first entry.
- */
-function nothingMissingBetween(cursor: string, info: Record<string, unknown>): boolean {
-  const maxDeleted = String((info['max-deleted-entry-id'] as string | undefined) ?? START);
-  return maxDeleted !== START && compareCursors(cursor, maxDeleted) >= 0;
-}
-
-function pairs(flat: unknown[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = flat[i + 1];
-  return out;
+/** Log entries (`<seq>-0` → type, data, ts) as envelopes of `epoch`; entries that are not events are skipped. */
+function toEnvelopes(entries: [string, string[]][], epoch: string): EventEnvelope[] {
+  const events: EventEnvelope[] = [];
+  for (const [id, fields] of entries) {
+    const entry: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) entry[fields[i]!] = fields[i + 1]!;
+    const seq = Number(id.slice(0, id.indexOf('-')));
+    if (!isEventType(entry.type) || entry.data === undefined) continue;
+    events.push({
+      type: entry.type,
+      cursor: formatCursor(epoch, seq),
+      epoch,
+      seq,
+      ts: Number(entry.ts),
+      data: entry.data,
+    });
+  }
+  return events;
 }

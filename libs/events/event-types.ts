@@ -1,10 +1,12 @@
 /**
- * The events contract between the messages service (publisher) and the stream
- * service (subscriber). On the wire (Redis pub/sub) every event is one JSON text:
+ * The events contract between the messages service (its outbox relay appends and
+ * publishes) and the stream service (subscriber). On the wire (Redis pub/sub) every
+ * event is one JSON text:
  *
- *   {"type":"message","cursor":"1764089912345-0","data":{...}}
+ *   {"type":"message","cursor":"1764089912345678:42","ts":1764089912345,"data":{...}}
  *
- * and the same type and data are kept in the user's event log for replay.
+ * and the same type, data and ts are kept in the user's event log under entry id
+ * `<seq>-0`, for replay. `ts` is when the event was committed, in ms.
  */
 
 /** A message as the receiving user sees it (`mine` is computed for that user). */
@@ -34,7 +36,12 @@ export const EVENT_TYPES: readonly EventType[] = ['message', 'read'];
 
 export interface EventEnvelope {
   type: EventType;
+  /** `<epoch>:<seq>` (cursor.ts), with its two parts parsed once. */
   cursor: string;
+  epoch: string;
+  seq: number;
+  /** When the event was committed (ms since 1970): its outbox row's created_at. */
+  ts: number;
   /** The event's data as JSON text, exactly as published. */
   data: string;
 }

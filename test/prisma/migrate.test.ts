@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../../libs/config/config';
+import { withClient } from '../support/pg-client';
 import { rootDir, runDbScript } from './run-db-script';
 
 // A database of this test's own on the shared server, dropped afterwards.
@@ -13,16 +13,6 @@ const migrations = readdirSync(path.join(rootDir, 'prisma/migrations'), { withFi
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name)
   .sort();
-
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
 
 afterAll(async () => {
   const admin = Object.assign(new URL(serverUrl), { pathname: '/postgres' }).toString();
@@ -45,7 +35,15 @@ test('When db:migrate runs against a database that does not exist, then it creat
       )
     ).rows,
   }));
-  expect(tables).toEqual(['_prisma_migrations', 'conversations', 'messages', 'participants', 'users']);
+  expect(tables).toEqual([
+    '_prisma_migrations',
+    'conversations',
+    'event_counters',
+    'messages',
+    'outbox_events',
+    'participants',
+    'users',
+  ]);
   // Recorded the way `prisma migrate deploy` records them, so either tool can take over.
   expect(recorded).toEqual(migrations.map((migration_name) => ({ migration_name, finished: true })));
 

@@ -2,6 +2,7 @@ import { loadConfig, type Config } from '../../libs/config/config';
 import { createDatabase, type Database } from '../../libs/db/prisma-client-factory';
 import { start, type MessagesServerDeps } from '../../services/messages/src/server';
 import { createApiClient, type ApiClient } from './messages-client';
+import { testEventsPrefix } from './test-events-prefix';
 
 export interface MessagesApp {
   url: string;
@@ -19,6 +20,7 @@ export function messagesTestConfig(env: Record<string, string | undefined> = {})
     NODE_ENV: 'test',
     MESSAGES_PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    EVENTS_PREFIX: testEventsPrefix(env.DATABASE_URL),
     ...env,
   });
 }

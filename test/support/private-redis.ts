@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from './free-port';
 
@@ -17,32 +20,46 @@ export interface PrivateRedis {
   port: number;
   /** A fresh client to this server (closed by stop()). */
   client(): Redis;
-  /** Stops the server (SIGKILL: like a crash, nothing kept). */
+  /** Stops the server (SIGKILL: like a crash; only what the append-only file already had is kept). */
   kill(): Promise<void>;
-  /** Starts it again on the same port, empty. */
+  /** Stops the server as an operator would (SIGTERM: it writes its append-only file out first). */
+  shutdown(): Promise<void>;
+  /** Starts it again on the same port (after kill or shutdown): empty, or from its append-only file. */
+  start(): Promise<void>;
+  /** kill, then start: empty, unless it keeps an append-only file. */
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export interface PrivateRedisOptions {
+  /** Keep data in an append-only file (fsync every second) in a directory of its own. Defaults to false. */
+  appendOnly?: boolean;
+}
+
+export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
   const port = await freePort();
   const clients: Redis[] = [];
+  const dir = options.appendOnly ? await mkdtemp(path.join(os.tmpdir(), 'messenger-redis-')) : undefined;
   let child: ChildProcess | undefined;
 
   async function launch() {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const persistence = dir
+      ? ['--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir]
+      : ['--appendonly', 'no'];
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
       stdio: 'ignore',
     });
     await waitForPing(port);
   }
 
-  async function kill() {
+  async function signal(name: NodeJS.Signals) {
     // A child killed by a signal keeps exitCode null (signalCode is set): it has exited too.
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
-    child.kill('SIGKILL');
+    child.kill(name);
     await exited;
   }
+  const kill = () => signal('SIGKILL');
 
   await launch();
   return {
@@ -54,6 +71,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       return redis;
     },
     kill,
+    shutdown: () => signal('SIGTERM'),
+    start: launch,
     async restart() {
       await kill();
       await launch();
@@ -61,6 +80,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     async stop() {
       for (const redis of clients) redis.disconnect();
       await kill();
+      if (dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

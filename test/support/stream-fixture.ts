@@ -2,15 +2,17 @@ import { randomInt } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createTokenService } from '../../libs/auth/token-service';
 import { loadConfig, type Config } from '../../libs/config/config';
-import { createEventChannels } from '../../libs/events/channels';
-import { createEventPublisher } from '../../libs/events/event-publisher';
+import { createEventChannels, type EventChannels } from '../../libs/events/channels';
+import { createEventAppender } from '../../libs/events/event-appender';
 import type { MessageEventData, ReadEventData } from '../../libs/events/event-types';
 import { start, type StreamDeps, type StreamServer } from '../../services/stream/src/server';
+import { testEventsPrefix } from './test-events-prefix';
 
 /**
  * A stream service started the way production starts it (`start(config)` on port 0),
- * plus what its tests need around it: a publisher using the messages service's own
- * publishing code, a token signer with the same secret, and unique user ids.
+ * plus what its tests need around it: a publisher standing in for the messages
+ * service's outbox relay (the same append script, with its own per-user sequence), a
+ * token signer with the same secret, and unique user ids.
  */
 export const TEST_JWT_SECRET = 'stream-tests-secret-0123456789abcdef';
 
@@ -20,6 +22,7 @@ export function streamTestConfig(overrides: Record<string, string> = {}): Config
     LOG_LEVEL: 'silent',
     STREAM_PORT: '0',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    EVENTS_PREFIX: testEventsPrefix(),
     JWT_SECRET: TEST_JWT_SECRET,
     // Tests stop servers with streams open; spreading the goodbyes over seconds would only slow them.
     STREAM_SHUTDOWN_SPREAD_MS: '100',
@@ -40,21 +43,48 @@ export function sessionToken(userId: string): string {
 
 export interface EventPublisherFixture {
   redis: Redis;
+  /** Appends and publishes the user's next event, as the relay would; resolves with its cursor. */
   publishMessage(userId: string, content?: string, extra?: Partial<MessageEventData>): Promise<string>;
   publishRead(userId: string, data: ReadEventData): Promise<string>;
+  /**
+   * Puts the user's next event in the log without publishing it: as if its pub/sub
+   * message got lost on the way. Resolves with its cursor.
+   */
+  appendUnpublished(userId: string, content?: string): Promise<string>;
   close(): Promise<void>;
 }
 
+// Per user, shared by every publisher of the process: like PostgreSQL's event counters,
+// a user's sequence goes on whichever publisher appends and whatever Redis forgot.
+const lastSeq = new Map<string, number>();
+
 export function createTestPublisher(config: Config): EventPublisherFixture {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
-  const publisher = createEventPublisher(redis, createEventChannels(config.events.prefix), {
+  const channels = createEventChannels(config.events.prefix);
+  const appender = createEventAppender(redis, channels, {
     maxEvents: config.events.logMaxEvents,
-    ttlSeconds: config.events.logTtlSeconds,
+    logTtlSeconds: config.events.logTtlSeconds,
+    headTtlSeconds: config.events.cursorTtlSeconds,
   });
   let messageId = 0;
+  async function publish(userId: string, type: 'message' | 'read', data: object): Promise<string> {
+    // Taken at once (publishes sent together are numbered in call order, as the pipeline
+    // runs them) and given back when the append fails, as a rolled-back transaction would.
+    const seq = (lastSeq.get(userId) ?? 0) + 1;
+    lastSeq.set(userId, seq);
+    let answer;
+    try {
+      answer = await appender.append({ userId, seq, type, data: JSON.stringify(data), ts: Date.now() });
+    } catch (error) {
+      if (lastSeq.get(userId) === seq) lastSeq.set(userId, seq - 1);
+      throw error;
+    }
+    if (answer.status !== 'appended') throw new Error(`append of ${userId}:${seq} answered ${answer.status}`);
+    return answer.cursor;
+  }
   return {
     redis,
-    async publishMessage(userId, content = 'hello', extra = {}) {
+    publishMessage(userId, content = 'hello', extra = {}) {
       messageId += 1;
       const data: MessageEventData = {
         id: String(messageId),
@@ -64,10 +94,18 @@ export function createTestPublisher(config: Config): EventPublisherFixture {
         mine: false,
         ...extra,
       };
-      return (await publisher.publish(userId, 'message', data)).cursor;
+      return publish(userId, 'message', data);
     },
-    async publishRead(userId, data) {
-      return (await publisher.publish(userId, 'read', data)).cursor;
+    publishRead: (userId, data) => publish(userId, 'read', data),
+    async appendUnpublished(userId, content = 'unpublished') {
+      const seq = (lastSeq.get(userId) ?? 0) + 1;
+      const epoch = await redis.hget(channels.userHead(userId), 'epoch');
+      if (!epoch) throw new Error(`user ${userId} has no head to append to`);
+      const data = JSON.stringify({ id: `u${seq}`, content, conversationId: '1', createdAt: '', mine: false });
+      await redis.xadd(channels.userLog(userId), `${seq}-0`, 'type', 'message', 'data', data, 'ts', Date.now());
+      await redis.hset(channels.userHead(userId), 'top', seq);
+      lastSeq.set(userId, seq);
+      return `${epoch}:${seq}`;
     },
     async close() {
       await redis.quit().catch(() => redis.disconnect());
@@ -79,6 +117,8 @@ export interface StreamFixture {
   server: StreamServer;
   url: string;
   config: Config;
+  /** The Redis names the service uses (its EVENTS_PREFIX). */
+  channels: EventChannels;
   publisher: EventPublisherFixture;
   stop(): Promise<void>;
 }
@@ -94,6 +134,7 @@ export async function startStreamFixture(
     server,
     url: server.url,
     config,
+    channels: createEventChannels(config.events.prefix),
     publisher,
     async stop() {
       await Promise.all([server.stop(), publisher.close()]);

@@ -58,6 +58,8 @@ export interface RawStreamOptions {
   headers?: Record<string, string>;
   accept?: string | null;
   path?: string;
+  /** Called with each frame as it is parsed (for clients that act on frames as they come). */
+  onFrame?: (frame: SseFrame) => void;
 }
 
 export function openRawStream(baseUrl: string, options: RawStreamOptions = {}): Promise<RawStream> {
@@ -72,12 +74,18 @@ export function openRawStream(baseUrl: string, options: RawStreamOptions = {}): 
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
 
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers, agent: false }, (response) => resolve(wrap(response, request)));
+    const request = http.get(url, { headers, agent: false }, (response) =>
+      resolve(wrap(response, request, options.onFrame)),
+    );
     request.on('error', reject);
   });
 }
 
-function wrap(response: IncomingMessage, request: http.ClientRequest): RawStream {
+function wrap(
+  response: IncomingMessage,
+  request: http.ClientRequest,
+  onFrame: ((frame: SseFrame) => void) | undefined,
+): RawStream {
   const opened = Date.now();
   const frames: SseFrame[] = [];
   const comments: SseComment[] = [];
@@ -130,7 +138,9 @@ function wrap(response: IncomingMessage, request: http.ClientRequest): RawStream
       else if (field === 'retry') frame.retry = Number(value);
     }
     frame.data = data.join('\n');
-    if (hasField) frames.push(frame);
+    if (!hasField) return;
+    frames.push(frame);
+    onFrame?.(frame);
   }
 
   const stream: RawStream = {

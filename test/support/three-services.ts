@@ -6,6 +6,7 @@ import type { Logger } from '../../libs/logger/logger';
 import { start as startMessages } from '../../services/messages/src/server';
 import { start as startStream, type StreamServer } from '../../services/stream/src/server';
 import { start as startWeb } from '../../services/web/src/server';
+import { testEventsPrefix } from './test-events-prefix';
 
 /**
  * The three services in this process, wired as in production (web proxies to the
@@ -40,6 +41,7 @@ export async function startThreeServices(
     STREAM_PORT: '0',
     WEB_PORT: '0',
     STREAM_SHUTDOWN_SPREAD_MS: '0',
+    EVENTS_PREFIX: testEventsPrefix(),
   });
   const { loggers = {} } = options;
   const messages = await startMessages(config, { logger: loggers.messages });

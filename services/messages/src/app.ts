@@ -14,7 +14,6 @@ import { createAuthService } from './domain/auth-service';
 import { createConversationService } from './domain/conversation-service';
 import { createMessageService } from './domain/message-service';
 import { createUserService } from './domain/user-service';
-import type { EventNotifier } from './events/event-notifier';
 import type { GithubClient } from './oauth/github-client';
 import { createGithubLoginFlow } from './oauth/github-login-flow';
 import type { OAuthStateCookie } from './oauth/oauth-state-cookie';
@@ -29,7 +28,8 @@ import { userRoutes } from './routes/user-routes';
 export interface AppDependencies {
   db: Database;
   tokens: TokenService;
-  notifier: EventNotifier;
+  /** Called after each commit that queued events: wakes the outbox relay (never waits). */
+  eventsCommitted: () => void;
   checkHealth: HealthCheck;
   logger: Logger;
   devLogin: boolean;
@@ -38,11 +38,19 @@ export interface AppDependencies {
 }
 
 /** The messages API as a Koa app: wiring only, no I/O of its own. */
-export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin, github }: AppDependencies): Koa {
+export function createApp({
+  db,
+  tokens,
+  eventsCommitted,
+  checkHealth,
+  logger,
+  devLogin,
+  github,
+}: AppDependencies): Koa {
   const users = createUserRepository(db);
   const auth = createAuthService(users, tokens);
   const conversations = createConversationService(createConversationRepository(db), users);
-  const messages = createMessageService(createMessageRepository(db), notifier);
+  const messages = createMessageService(createMessageRepository(db), eventsCommitted);
   const authenticated = requireUser(auth);
   const participant = requireSession(auth);
 

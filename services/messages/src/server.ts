@@ -1,24 +1,25 @@
 import type { Redis } from 'ioredis';
+import pg from 'pg';
 import { createTokenService } from '../../../libs/auth/token-service';
 import type { Config } from '../../../libs/config/config';
 import { connectDatabase, createDatabase, type Database } from '../../../libs/db/prisma-client-factory';
 import { createEventChannels } from '../../../libs/events/channels';
-import { createEventPublisher } from '../../../libs/events/event-publisher';
+import { createEventAppender } from '../../../libs/events/event-appender';
 import { createHttpServer } from '../../../libs/http/http-server';
 import { closeServer, listen } from '../../../libs/http/listen';
 import { createLogger, type Logger } from '../../../libs/logger/logger';
 import { connectRedis, createRedisClient } from '../../../libs/redis/redis-client-factory';
 import { createApp } from './app';
-import { createEventNotifier } from './events/event-notifier';
 import { createGithubClient } from './oauth/github-client';
 import { createOAuthStateCookie } from './oauth/oauth-state-cookie';
 import { createHealthCheck } from './health/health-check';
+import { createOutboxRelay, type OutboxRelaySettings } from './outbox/outbox-relay';
 
 export interface MessagesServerDeps {
   /** Defaults to a pino logger named "messages" at config.logLevel. */
   logger?: Logger;
-  /** How long a request waits for its events to be published; see event-notifier.ts. */
-  publishWaitMs?: number;
+  /** The outbox relay's timing (outbox-relay.ts); its defaults otherwise. */
+  relay?: OutboxRelaySettings;
   /** Deadline of each request to GitHub (token exchange, profile). Defaults to 5000 ms. */
   githubTimeoutMs?: number;
 }
@@ -30,7 +31,8 @@ export interface RunningServer {
 
 /**
  * Starts the messages service on config.host:config.messages.port (0 picks a free
- * port). Fails fast, naming the URL, when PostgreSQL or Redis cannot be reached.
+ * port), with its outbox relay. Fails fast, naming the URL, when PostgreSQL or Redis
+ * cannot be reached; once started, requests never touch Redis.
  */
 export async function start(config: Config, deps: MessagesServerDeps = {}): Promise<RunningServer> {
   const logger = deps.logger ?? createLogger({ name: 'messages', level: config.logLevel });
@@ -38,7 +40,9 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
   let redis: Redis | undefined;
   try {
     db = createDatabase(config.databaseUrl);
-    redis = createRedisClient(config.redisUrl, logger);
+    // The relay's connection: a command that Redis does not answer within a second
+    // fails, and nothing queues while it is away, so a dead Redis fails a cycle fast.
+    redis = createRedisClient(config.redisUrl, logger, { commandTimeout: 1000, enableOfflineQueue: false });
     await Promise.all([connectDatabase(db, config.databaseUrl), connectRedis(redis, config.redisUrl)]);
   } catch (error) {
     // disconnect(), not quit(): there is no connection to close politely, and it
@@ -48,20 +52,37 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
     throw error;
   }
 
+  // The relay's own small pool: claiming with SKIP LOCKED needs a transaction of its
+  // own, which Prisma's raw queries do not offer.
+  const relayPool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    max: 2,
+    connectionTimeoutMillis: 2000,
+    query_timeout: 5000,
+  });
+  // An idle client that loses its server emits here; unhandled, that would end the process.
+  relayPool.on('error', (error) => logger.debug({ err: error.message }, 'outbox pool connection lost'));
+  const relay = createOutboxRelay({
+    pool: relayPool,
+    appender: createEventAppender(redis, createEventChannels(config.events.prefix), {
+      maxEvents: config.events.logMaxEvents,
+      logTtlSeconds: config.events.logTtlSeconds,
+      headTtlSeconds: config.events.cursorTtlSeconds,
+    }),
+    logger,
+    settings: deps.relay,
+  });
+  relay.start();
+
   const tokens = createTokenService({
     secret: config.auth.jwtSecret,
     sessionTtlSeconds: config.auth.tokenTtlSeconds,
     streamTtlSeconds: config.auth.streamTokenTtlSeconds,
   });
-  const publisher = createEventPublisher(redis, createEventChannels(config.events.prefix), {
-    maxEvents: config.events.logMaxEvents,
-    ttlSeconds: config.events.logTtlSeconds,
-  });
-  const notifier = createEventNotifier(publisher, logger, { waitMs: deps.publishWaitMs });
   const app = createApp({
     db,
     tokens,
-    notifier,
+    eventsCommitted: relay.nudge,
     checkHealth: createHealthCheck(db, redis),
     logger,
     devLogin: config.auth.devLogin,
@@ -94,9 +115,9 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
     stop() {
       stopping ??= (async () => {
         await closeServer(server);
-        // Bounded: a publish stuck on a dead Redis must not hold shutdown.
-        await Promise.race([notifier.drain(), new Promise((r) => setTimeout(r, 2000).unref())]);
-        await Promise.allSettled([openDb.$disconnect(), openRedis.quit()]);
+        // Lets a running cycle finish (bounded); rows left wait for the next start.
+        await relay.stop();
+        await Promise.allSettled([openDb.$disconnect(), openRedis.quit(), relayPool.end()]);
         // quit() fails while Redis is down; then stop reconnecting.
         if (openRedis.status !== 'end') openRedis.disconnect();
         logger.info('messages service stopped');

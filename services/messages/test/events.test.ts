@@ -1,18 +1,20 @@
 import { EventEmitter, once } from 'node:events';
 import { Redis } from 'ioredis';
 import { createEventChannels } from '../../../libs/events/channels';
-import { compareCursors, isCursor } from '../../../libs/events/cursor';
-import { useMessagesApp } from '../../../test/support/messages-app';
+import { parseCursor } from '../../../libs/events/cursor';
+import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
 import { loginUser, sendMessage, startConversation, type TestUser } from '../../../test/support/messages-client';
 
 interface Envelope {
   type: string;
   cursor: string;
+  ts: number;
   data: Record<string, unknown>;
 }
 
 const service = useMessagesApp();
 const { api } = service;
+const db = useTestDatabase();
 let subscriber: Redis;
 let reader: Redis;
 let channels: ReturnType<typeof createEventChannels>;
@@ -55,7 +57,13 @@ async function eventsOf(user: TestUser, count: number): Promise<Envelope[]> {
   return received.get(user.id)!;
 }
 
-test('When a message is sent, then the receiver gets it with mine:false and the sender with mine:true, cursors increasing', async () => {
+/** The sequence numbers of the cursors: a user's events are numbered 1, 2, 3… in one epoch. */
+function sequenceOf(events: Envelope[]) {
+  const cursors = events.map((e) => parseCursor(e.cursor)!);
+  return { epochs: new Set(cursors.map((c) => c.epoch)).size, seqs: cursors.map((c) => c.seq) };
+}
+
+test('When a message is sent, then the receiver gets it with mine:false and the sender with mine:true, numbered 1, 2, 3', async () => {
   const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
   await listen(alice, bob);
   const conversationId = await startConversation(api, alice, bob);
@@ -67,16 +75,21 @@ test('When a message is sent, then the receiver gets it with mine:false and the 
   expect(forBob.map((e) => e.type)).toEqual(['message', 'message', 'message']);
   expect(forBob.map((e) => e.data)).toEqual(sent.map((m) => ({ ...m, mine: false })));
   expect(forAlice.map((e) => e.data)).toEqual(sent.map((m) => ({ ...m, mine: true })));
-  for (const events of [forAlice, forBob]) {
-    expect(events.every((e) => isCursor(e.cursor))).toBe(true);
-    for (let i = 1; i < events.length; i++)
-      expect(compareCursors(events[i]!.cursor, events[i - 1]!.cursor)).toBeGreaterThan(0);
+  for (const events of [forAlice, forBob]) expect(sequenceOf(events)).toEqual({ epochs: 1, seqs: [1, 2, 3] });
+  // ts is the commit time, to the millisecond: at or just after the message's own time.
+  for (const [i, event] of forBob.entries()) {
+    expect(event.ts - Date.parse(sent[i]!.createdAt)).toBeGreaterThanOrEqual(0);
+    expect(event.ts - Date.parse(sent[i]!.createdAt)).toBeLessThan(1000);
   }
 
-  // Every published event is in the user's log under its cursor, for replay.
+  // Every published event is in the user's log under its sequence number, for replay.
   const log = await reader.xrange(channels.userLog(bob.id), '-', '+');
-  expect(log.map(([id]) => id)).toEqual(forBob.map((e) => e.cursor));
-  expect(JSON.parse(log[0]![1][3]!)).toEqual(forBob[0]!.data);
+  expect(log.map(([id]) => id)).toEqual(['1-0', '2-0', '3-0']);
+  expect(log[0]![1]).toEqual(['type', 'message', 'data', JSON.stringify(forBob[0]!.data), 'ts', String(forBob[0]!.ts)]);
+  // Delivered rows leave the outbox: it is a queue.
+  const left = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM outbox_events WHERE user_id IN (${BigInt(alice.id)}, ${BigInt(bob.id)})`;
+  expect(left[0]!.n).toBe(0);
 });
 
 test('When the receiver reads, then the sender gets one read event with the newest message’s time, and none when nothing moved', async () => {
@@ -101,6 +114,7 @@ test('When the receiver reads, then the sender gets one read event with the newe
   await sendMessage(api, bob, conversationId, 'reply');
   const events = await eventsOf(alice, 4);
   expect(events[3]).toMatchObject({ type: 'message', data: { content: 'reply', mine: false } });
+  expect(sequenceOf(events)).toEqual({ epochs: 1, seqs: [1, 2, 3, 4] });
 
   // Alice reading Bob's reply sends Bob a receipt; Bob never gets his own receipts.
   expect((await api.post(`/api/conversations/${conversationId}/read_messages`, { token: alice.token })).status).toBe(
@@ -109,6 +123,7 @@ test('When the receiver reads, then the sender gets one read event with the newe
   const forBob = await eventsOf(bob, 4);
   expect(forBob.map((e) => e.type)).toEqual(['message', 'message', 'message', 'read']);
   expect(forBob[3]!.data).toMatchObject({ userId: alice.id, conversationId });
+  expect(sequenceOf(forBob).seqs).toEqual([1, 2, 3, 4]);
 });
 
 test('When a third user is not in the conversation, then their channel gets nothing', async () => {

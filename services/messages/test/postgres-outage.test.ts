@@ -1,6 +1,7 @@
 import { messagesTestConfig, useMessagesApp } from '../../../test/support/messages-app';
 import { loginUser, startConversation, type TestUser } from '../../../test/support/messages-client';
 import { startDatabaseProxy, type DatabaseProxy } from '../../../test/support/messages-db-proxy';
+import { testEventsPrefix } from '../../../test/support/test-events-prefix';
 
 // PostgreSQL is reached through a proxy this file can cut: the real one is shared.
 let proxy: DatabaseProxy;
@@ -9,7 +10,8 @@ beforeAll(async () => {
   proxy = await startDatabaseProxy(messagesTestConfig().databaseUrl);
 });
 
-const { api } = useMessagesApp(() => ({ env: { DATABASE_URL: proxy.url } }));
+// The proxy leads to the test database, so the events prefix is that database's.
+const { api } = useMessagesApp(() => ({ env: { DATABASE_URL: proxy.url, EVENTS_PREFIX: testEventsPrefix() } }));
 
 afterAll(() => proxy?.stop());
 
@@ -31,10 +33,16 @@ test('When PostgreSQL stops answering, then /healthz is 503 naming PostgreSQL, a
   await proxy.cut();
   const down = await api.get('/healthz');
   expect(down.status).toBe(503);
-  expect(down.body).toEqual({ status: 'unavailable', postgres: 'unavailable', redis: 'ok' });
+  expect(down.body).toEqual({ status: 'unavailable', postgres: 'unavailable', redis: 'ok', outbox: null });
 
   await proxy.restore();
-  expect((await untilHealthy()).body).toEqual({ status: 'ok', postgres: 'ok', redis: 'ok' });
+  // The test database's outbox is shared with other test files: its size is theirs too.
+  expect((await untilHealthy()).body).toEqual({
+    status: 'ok',
+    postgres: 'ok',
+    redis: 'ok',
+    outbox: { backlog: expect.any(Number), oldestAgeMs: expect.any(Number) },
+  });
 });
 
 describe('Requests while PostgreSQL is unreachable', () => {

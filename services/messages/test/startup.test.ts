@@ -66,6 +66,13 @@ describe('configuration', () => {
     expect(loadConfig(PRODUCTION).auth).toMatchObject({ usingDevelopmentSecret: false, devLogin: false });
   });
 
+  test('When EVENTS_CURSOR_TTL_SECONDS is shorter than EVENTS_LOG_TTL_SECONDS, then loading the config fails naming it', () => {
+    expect(() => loadConfig({ EVENTS_LOG_TTL_SECONDS: '600', EVENTS_CURSOR_TTL_SECONDS: '60' })).toThrow(
+      /EVENTS_CURSOR_TTL_SECONDS: must be at least EVENTS_LOG_TTL_SECONDS \(600\)/,
+    );
+    expect(loadConfig({}).events).toMatchObject({ logTtlSeconds: 86_400, cursorTtlSeconds: 2_592_000 });
+  });
+
   test('When the service is started with a bad MESSAGES_PORT, then it exits 1 with a message naming it', async () => {
     const run = runMain({ MESSAGES_PORT: 'not-a-port' });
     expect(await run.exited).toBe(1);

@@ -1,15 +1,15 @@
-import { isCursor } from '../../../libs/events/cursor';
 import type { EventLogReader } from '../../../libs/events/event-log-reader';
 import type { Logger } from '../../../libs/logger/logger';
 import type { SseConnection } from './sse-connection';
 
 /**
  * Brings a connection from its last cursor up to live: subscribe first, then read
- * the history, then flush what arrived live meanwhile (deduplicated by cursor), so
+ * the history, then flush what arrived live meanwhile (deduplicated by sequence), so
  * nothing published around the switch is lost or doubled.
  *
- * Runs when a stream opens and again for every stream after the Redis subscriber
- * reconnects; a newer run makes an older one's results void.
+ * Runs when a stream opens, again for every stream after the Redis subscriber
+ * reconnects, and for one stream whose live events stopped following each other; a
+ * newer run makes an older one's results void.
  */
 export async function catchUp(
   connection: SseConnection,
@@ -21,17 +21,10 @@ export async function catchUp(
   try {
     await subscribed();
     if (!connection.isCurrent(run)) return;
-    const cursor = connection.lastCursor;
-    if (!isCursor(cursor)) {
-      const latest = await reader.latest(connection.userId);
-      if (!connection.isCurrent(run)) return;
-      connection.resync(latest, 'malformed cursor');
-    } else {
-      const result = await reader.since(connection.userId, cursor);
-      if (!connection.isCurrent(run)) return;
-      if (result.kind === 'replay') connection.replay(result.events);
-      else connection.resync(result.latestCursor, result.reason);
-    }
+    const result = await reader.since(connection.userId, connection.lastCursor);
+    if (!connection.isCurrent(run)) return;
+    if (result.kind === 'replay') connection.replay(result.events);
+    else connection.resync(result.latestCursor, result.reason);
     connection.goLive();
   } catch (error) {
     if (!connection.isCurrent(run)) return;

@@ -54,7 +54,7 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
   const channels = createEventChannels(config.events.prefix);
   const hub = createStreamHub({
     subscriber,
-    reader: createEventLogReader(redis, channels),
+    reader: createEventLogReader(redis, channels, { headTtlSeconds: config.events.cursorTtlSeconds }),
     channels,
     logger,
     settings: config.stream,

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { compareCursors, isCursor } from '../../../libs/events/cursor';
+import { parseCursor } from '../../../libs/events/cursor';
 import type { EventEnvelope } from '../../../libs/events/event-types';
 import { eventFrame, readyFrame, resyncFrame, retryFrame, type FanOutEvent } from './sse-frames';
 
@@ -12,6 +12,8 @@ export interface SseConnectionOptions {
   retryMs: number;
   /** Bytes that may wait in this connection's outgoing buffers before it is dropped as too slow. */
   maxBufferedBytes: number;
+  /** Called when a live event does not follow the last one: the hub catches the connection up from the log. */
+  onGap(connection: SseConnection): void;
 }
 
 export type CloseReason = 'client' | 'slow' | 'ended' | 'error';
@@ -27,12 +29,15 @@ const HEADERS = {
 /**
  * One open event stream on a raw Node response (no framework in here, so the fan-out
  * never pays for one). It always knows the last cursor its client has, which is
- * what makes resuming after a Redis reconnect exact.
+ * what makes resuming exact.
  *
  * While `catching-up`, live events are buffered (the connection is subscribed before
  * history is read); once the history is written the buffer is flushed and the state
- * becomes `live`. Events at or before the last cursor are dropped in both states, so
- * an event that is both in the history and live goes out once.
+ * becomes `live`. Live, an event is written only when it is the next of the user's
+ * sequence (same epoch, seq = last + 1); one at or before the last is a duplicate and
+ * dropped; anything else (a hole, or another epoch) means something did not arrive, so
+ * the connection goes back to `catching-up` and the hub fills the hole from the log, or
+ * sends `resync` when the log cannot.
  *
  * Cleanup runs from one place, exactly once, when the response closes, whichever side
  * closed it: the `onClose` listeners (plain callbacks, not an AbortController: this
@@ -44,8 +49,9 @@ export class SseConnection {
   /** Last cursor the client has, or asked to resume from (possibly malformed until the first catch-up). */
   lastCursor: string;
   closeReason: CloseReason | undefined;
-  private lastMs = -1;
-  private lastSeq = -1;
+  /** `lastCursor`'s parts; an epoch of '' while it is malformed. */
+  private epoch = '';
+  private seq = -1;
   private pending: FanOutEvent[] = [];
   private pendingBytes = 0;
   private catchUpRun = 0;
@@ -58,7 +64,7 @@ export class SseConnection {
   ) {
     this.userId = options.userId;
     this.lastCursor = options.resumeFrom;
-    if (isCursor(options.resumeFrom)) this.setCursor(options.resumeFrom);
+    this.setCursor(options.resumeFrom);
     this.maxBufferedBytes = options.maxBufferedBytes;
     res.once('close', () => this.handleClose());
   }
@@ -84,8 +90,7 @@ export class SseConnection {
     this.res.socket?.setNoDelay(true);
     this.res.writeHead(200, HEADERS);
     this.res.flushHeaders();
-    const start = this.options.resumeFrom;
-    this.write(retryFrame(this.options.retryMs) + (isCursor(start) ? readyFrame(start) : ''));
+    this.write(retryFrame(this.options.retryMs) + (this.epoch ? readyFrame(this.lastCursor) : ''));
   }
 
   /**
@@ -94,17 +99,36 @@ export class SseConnection {
    */
   deliver(event: FanOutEvent): void {
     if (this.state === 'live') {
-      if (event.ms < this.lastMs || (event.ms === this.lastMs && event.seq <= this.lastSeq)) return;
-      this.lastMs = event.ms;
-      this.lastSeq = event.seq;
-      this.lastCursor = event.cursor;
-      this.write(event.frame);
+      if (event.epoch === this.epoch) {
+        if (event.seq === this.seq + 1 || this.seq === 0) {
+          // The next event; or the first of an epoch this stream has been subscribed to
+          // since before it had any (its catch-up found the head without events).
+          this.advance(event);
+          return;
+        }
+        if (event.seq <= this.seq) return;
+      }
+      // A hole, or another epoch: buffer from here and let the log decide.
+      this.state = 'catching-up';
+      this.buffer(event);
+      this.options.onGap(this);
     } else if (this.state === 'catching-up') {
-      this.pending.push(event);
-      this.pendingBytes += event.frame.length;
-      // A client that cannot be caught up within the same bound as any other is dropped too.
-      if (this.pendingBytes > this.maxBufferedBytes) this.drop('slow');
+      this.buffer(event);
     }
+  }
+
+  private advance(event: FanOutEvent): void {
+    this.epoch = event.epoch;
+    this.seq = event.seq;
+    this.lastCursor = event.cursor;
+    this.write(event.frame);
+  }
+
+  private buffer(event: FanOutEvent): void {
+    this.pending.push(event);
+    this.pendingBytes += event.frame.length;
+    // A client that cannot be caught up within the same bound as any other is dropped too.
+    if (this.pendingBytes > this.maxBufferedBytes) this.drop('slow');
   }
 
   /**
@@ -133,10 +157,10 @@ export class SseConnection {
     return this.state === 'catching-up' && run === this.catchUpRun;
   }
 
-  /** Writes the events the client missed, oldest first. */
+  /** Writes the events the client missed, oldest first (the log's answer: all after the client's cursor). */
   replay(events: readonly EventEnvelope[]): void {
     for (const envelope of events) {
-      if (compareCursors(envelope.cursor, this.lastCursor) <= 0) continue;
+      if (envelope.epoch === this.epoch && envelope.seq <= this.seq) continue;
       if (!this.write(eventFrame(envelope))) return;
       this.setCursor(envelope.cursor);
     }
@@ -158,12 +182,18 @@ export class SseConnection {
     for (const event of buffered) this.deliver(event);
   }
 
-  /** Writes a last frame and ends the response normally. */
-  end(frame?: string): void {
+  /**
+   * Writes a last frame and ends the response normally. With `closeConnection`, the
+   * TCP connection is closed after it too, so the client's reconnect cannot reuse it
+   * (kept alive, it would reach this instance again while it shuts down, and get 503).
+   */
+  end(frame?: string, closeConnection = false): void {
     if (this.state === 'closed') return;
     if (frame) this.res.write(frame);
     this.closeReason ??= 'ended';
+    const socket = this.res.socket;
     this.res.end();
+    if (closeConnection) socket?.end();
     this.handleClose();
   }
 
@@ -177,10 +207,10 @@ export class SseConnection {
   }
 
   private setCursor(cursor: string): void {
-    const dash = cursor.indexOf('-');
+    const parsed = parseCursor(cursor);
     this.lastCursor = cursor;
-    this.lastMs = Number(cursor.slice(0, dash));
-    this.lastSeq = Number(cursor.slice(dash + 1));
+    this.epoch = parsed?.epoch ?? '';
+    this.seq = parsed?.seq ?? -1;
   }
 
   private handleClose(): void {

@@ -9,18 +9,17 @@ import type { EventEnvelope } from '../../../libs/events/event-types';
 /** A live event, decoded and formatted once per process and written as-is to every tab of its user. */
 export interface FanOutEvent {
   cursor: string;
-  /** The cursor's two numbers, so deduplicating costs no parsing per connection. */
-  ms: number;
+  /** The cursor's two parts, so checking continuity costs no parsing per connection. */
+  epoch: string;
   seq: number;
   frame: Buffer;
 }
 
 export function toFanOutEvent(envelope: EventEnvelope): FanOutEvent {
-  const dash = envelope.cursor.indexOf('-');
   return {
     cursor: envelope.cursor,
-    ms: Number(envelope.cursor.slice(0, dash)),
-    seq: Number(envelope.cursor.slice(dash + 1)),
+    epoch: envelope.epoch,
+    seq: envelope.seq,
     frame: Buffer.from(eventFrame(envelope)),
   };
 }

@@ -57,12 +57,13 @@ export function createStreamHub(options: {
   const expiry = createExpiryWheel<SseConnection>((connection) => connection.end(REAUTH_FRAME));
 
   /**
-   * Opens a stream. A fresh one (no cursor) first reads its user's newest cursor and
-   * only then sends its headers: every event published after the client sees `open`
-   * is then after that cursor and is delivered, even one published before this
-   * process's SUBSCRIBE completed, so a client may fetch its state over REST as soon
-   * as the stream is open without a gap. Rejects (nothing written) when Redis cannot
-   * be read; resolves with undefined when the client left meanwhile.
+   * Opens a stream. A fresh one (no cursor) first reads its user's newest cursor (or
+   * has a head started for a user without one: event-log-reader.ts) and only then sends
+   * its headers: every event published after the client sees `open` is then after that
+   * cursor and is delivered, even one published before this process's SUBSCRIBE
+   * completed, so a client may fetch its state over REST as soon as the stream is open
+   * without a gap. Rejects (nothing written) when Redis cannot be read; resolves with
+   * undefined when the client left meanwhile.
    */
   async function open(res: ServerResponse, request: OpenStreamRequest): Promise<SseConnection | undefined> {
     const resumeFrom = request.resumeFrom ?? (await reader.latest(request.userId));
@@ -74,6 +75,7 @@ export function createStreamHub(options: {
       resumeFrom,
       retryMs: settings.retryMs,
       maxBufferedBytes: settings.maxBufferedBytes,
+      onGap: catchUpFromLog,
     });
     connection.open();
     // Registered (so live events are buffered for it) and subscribed before its history is read.
@@ -86,8 +88,12 @@ export function createStreamHub(options: {
       heartbeat.remove(connection, heartbeatSlot);
       registry.leave(connection);
     });
-    void catchUp(connection, () => registry.subscription(connection), reader, logger);
+    catchUpFromLog(connection);
     return connection;
+  }
+
+  function catchUpFromLog(connection: SseConnection): void {
+    void catchUp(connection, () => registry.subscription(connection), reader, logger);
   }
 
   /**
@@ -101,14 +107,13 @@ export function createStreamHub(options: {
     const connections = registry.allConnections();
     logger.warn({ streams: connections.length }, 'redis subscriber reconnected; resubscribing and catching up');
     registry.resubscribeAll();
-    for (const connection of connections) {
-      void catchUp(connection, () => registry.subscription(connection), reader, logger);
-    }
+    for (const connection of connections) catchUpFromLog(connection);
   }
 
   /**
-   * Sends every open stream a `reconnect` frame with a jittered retry and ends it,
-   * spread over `spreadMs` so the clients do not all come back at once.
+   * Sends every open stream a `reconnect` frame with a jittered retry and ends it and
+   * its connection, spread over `spreadMs` so the clients do not all come back at once
+   * (and come back on a new connection, so to another instance).
    */
   async function shutdown(spreadMs: number): Promise<void> {
     shuttingDown = true;
@@ -121,7 +126,7 @@ export function createStreamHub(options: {
           new Promise<void>((resolve) => {
             const timer = setTimeout(() => {
               const retryMs = settings.retryMs + Math.floor(Math.random() * settings.retryMs);
-              connection.end(reconnectFrame(retryMs));
+              connection.end(reconnectFrame(retryMs), true);
               resolve();
             }, Math.random() * spreadMs);
             connection.onClose(() => {

@@ -42,7 +42,10 @@ test(`When ${REQUESTS} random requests hit the stream service, then none answers
     '%',
     '%00',
   ];
-  const cursors = ['0-0', '1-0', '99999999999999-0', 'abc', '-1', '1-', '%', '%00', '😀', '9'.repeat(400)];
+  const cursors = [
+    ...['0:0', '1:1', '1764089912345678:5', `1764089912345678:${'9'.repeat(15)}`, '0:7', '01:1', ':', '1:'],
+    ...['0-0', '1-0', '99999999999999-0', 'abc', '-1', '1-', '%', '%00', '😀', '9'.repeat(400)],
+  ];
   const paths = ['/api/messages', '/api/messages', '/api/messages', '/healthz', '/api/nothing', '/'];
   const queryParts = [
     ...tokenPool.map((token) => `token=${encodeURIComponent(token)}`),

@@ -23,7 +23,7 @@ test('When malformed payloads are published on a channel, then they are dropped 
   const userId = uniqueUserId();
   const stream = await openRawStream(fixture.url, { token: sessionToken(userId) });
   const raw: Redis = fixture.publisher.redis;
-  const channel = `messenger:user:{${userId}}:events`;
+  const channel = fixture.channels.userChannel(userId);
   try {
     for (const payload of [
       'not json',
@@ -31,11 +31,16 @@ test('When malformed payloads are published on a channel, then they are dropped 
       'null',
       '[1,2]',
       '{"type":"message"}',
-      '{"type":"message","cursor":"1-1"}',
-      '{"type":"message","cursor":"1-1","data":"a string"}',
-      '{"type":"unknown","cursor":"1-1","data":{}}',
-      '{"type":"message","cursor":"not-a-cursor","data":{}}',
-      '{"type":"message","cursor":"9999999999999-1","data":{"content":"truncated"',
+      '{"type":"message","cursor":"1:1"}',
+      '{"type":"message","cursor":"1:1","ts":1,"data":"a string"}',
+      '{"type":"unknown","cursor":"1:1","ts":1,"data":{}}',
+      '{"type":"message","cursor":"not-a-cursor","ts":1,"data":{}}',
+      // The cursor format before sequence numbers, and cursors that are not canonical.
+      '{"type":"message","cursor":"1764089912345-0","ts":1,"data":{}}',
+      '{"type":"message","cursor":"01:1","ts":1,"data":{}}',
+      '{"type":"message","cursor":"0:5","ts":1,"data":{}}',
+      '{"type":"message","cursor":"1:1","data":{}}',
+      '{"type":"message","cursor":"9999999999999:1","ts":1,"data":{"content":"truncated"',
       Buffer.from([0xff, 0xfe, 0x00, 0x0a]).toString('latin1'),
     ]) {
       await raw.publish(channel, payload);

@@ -69,7 +69,7 @@ test(`When ${CONNECTIONS} streams connect and disconnect, 50 at a time over ${US
     const cursor = await fixture.publisher.publishMessage(userId, 'still works');
     const [event] = await stream.waitForEvents(1);
     expect(event!.id).toBe(cursor);
-    expect(await admin.pubsub('CHANNELS')).toEqual([`messenger:user:{${userId}}:events`]);
+    expect(await admin.pubsub('CHANNELS')).toEqual([fixture.channels.userChannel(userId)]);
   } finally {
     stream.close();
   }

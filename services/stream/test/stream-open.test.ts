@@ -96,9 +96,11 @@ describe('GET /api/messages', () => {
       expect(stream.headers['cache-control']).toBe('no-cache, no-transform');
       expect(stream.headers['x-accel-buffering']).toBe('no');
       expect(stream.headers['content-length']).toBeUndefined();
-      await stream.waitForReady();
-      // A user without events: the baseline is "0-0" (before any event), still a cursor to resume from.
-      expect(stream.text()).toBe('retry: 1500\n\nid: 0-0\nevent: ready\ndata: {"cursor":"0-0"}\n\n');
+      // A user without events: the baseline is "<epoch>:0", a head started for the user
+      // (no event yet), still a cursor to resume from.
+      const { id } = await stream.waitForReady();
+      expect(id).toMatch(/^[1-9]\d{15}:0$/);
+      expect(stream.text()).toBe(`retry: 1500\n\nid: ${id}\nevent: ready\ndata: {"cursor":"${id}"}\n\n`);
       expect(stream.events()).toEqual([]);
     } finally {
       stream.close();

@@ -38,10 +38,10 @@ test('When the cursor is older than the replay window, then the first event is r
 
     const stream = await resume(userId, first);
     const [resync] = await stream.waitForEvents(1, 'resync');
-    expect(resync!.id).toBe(newest);
-    // Redis 7.0 does not record trimmed ids in max-deleted-entry-id (only XDEL does), so the
-    // reader may name this case after the log's first entry instead; either way it is a resync.
-    expect(JSON.parse(resync!.data).reason).toMatch(/older than the replay window|predates the event log/);
+    expect(resync).toMatchObject({
+      id: newest,
+      data: JSON.stringify({ reason: 'cursor is older than the replay window' }),
+    });
     expect(stream.events('message')).toEqual([]);
 
     const next = await smallWindow.publishMessage(userId, 'next');
@@ -56,28 +56,49 @@ test('When the cursor is older than the replay window, then the first event is r
   }
 });
 
-test('When Redis lost its data (flushed) and new events were published since, then a client with an old cursor gets resync', async () => {
+test('When Redis lost its data (flushed) with an event the client never got, then the client gets resync', async () => {
   const userId = uniqueUserId();
-  const seen = await fixture.publisher.publishMessage(userId, 'before the loss');
+  const seen = await fixture.publisher.publishMessage(userId, 'seen');
+  await fixture.publisher.publishMessage(userId, 'missed, then lost with the log');
   await redis.client().flushall();
   const after = await fixture.publisher.publishMessage(userId, 'after the loss');
 
   const stream = await resume(userId, seen);
   const [resync] = await stream.waitForEvents(1, 'resync');
-  expect(JSON.parse(resync!.data).reason).toMatch(/predates the event log|unknown/);
-  expect(resync!.id).toBe(after);
+  expect(resync).toMatchObject({ id: after, data: JSON.stringify({ reason: 'cursor predates the event log' }) });
   expect(stream.events('message')).toEqual([]);
 });
 
-test('When Redis lost its data (flushed) and nothing was published since, then a client with a cursor gets resync from 0-0', async () => {
+test('When Redis lost its data (flushed) but the client had every event before it, then the new log is replayed without resync', async () => {
+  const userId = uniqueUserId();
+  const seen = await fixture.publisher.publishMessage(userId, 'seen');
+  await redis.client().flushall();
+  // Sequences come from PostgreSQL, not Redis: the new log starts right after the client's cursor.
+  const after = [
+    await fixture.publisher.publishMessage(userId, 'after the loss'),
+    await fixture.publisher.publishMessage(userId, 'and another'),
+  ];
+  expect(after[0]!.split(':')[0]).not.toBe(seen.split(':')[0]);
+
+  const stream = await resume(userId, seen);
+  await stream.waitForEvents(2);
+  expect(stream.events().map((e) => [e.event, e.id])).toEqual(after.map((id) => ['message', id]));
+});
+
+test('When Redis lost its data (flushed) and nothing was published since, then a client with a cursor gets resync to a new head, and then the next event live', async () => {
   const userId = uniqueUserId();
   const seen = await fixture.publisher.publishMessage(userId, 'before the loss');
   await redis.client().flushall();
 
   const stream = await resume(userId, seen);
   const [resync] = await stream.waitForEvents(1, 'resync');
-  expect(resync).toMatchObject({ id: '0-0', data: JSON.stringify({ reason: 'event log is gone' }) });
+  expect(resync).toMatchObject({
+    id: expect.stringMatching(/^\d+:0$/),
+    data: JSON.stringify({ reason: 'event log is gone' }),
+  });
   const next = await fixture.publisher.publishMessage(userId, 'next');
+  // The head the resync started is the epoch the next event goes into.
+  expect(next).toBe(resync!.id!.replace(/:0$/, ':2'));
   const events = await stream.waitForEvents(2);
   expect(events[1]!.id).toBe(next);
 });
@@ -85,22 +106,26 @@ test('When Redis lost its data (flushed) and nothing was published since, then a
 test('When the cursor is newer than anything Redis knows, then the client gets resync', async () => {
   const userId = uniqueUserId();
   const latest = await fixture.publisher.publishMessage(userId, 'one');
-  const stream = await resume(userId, '99999999999999-0');
+  const ahead = latest.replace(/:1$/, ':99');
+  const stream = await resume(userId, ahead);
   const [resync] = await stream.waitForEvents(1, 'resync');
   expect(resync).toMatchObject({ id: latest, data: JSON.stringify({ reason: 'cursor is unknown' }) });
   // `ready` repeats the client's cursor (well-formed, so the stream starts from it); the resync then moves it.
   expect(stream.frames.filter((f) => f.data !== '').map((e) => [e.event, e.id])).toEqual([
-    ['ready', '99999999999999-0'],
+    ['ready', ahead],
     ['resync', latest],
   ]);
 });
 
-test('When Last-Event-ID is not a cursor, then the client gets resync with the newest cursor', async () => {
-  const userId = uniqueUserId();
-  const latest = await fixture.publisher.publishMessage(userId, 'one');
-  const stream = await resume(userId, 'garbage\u00e9');
-  const [resync] = await stream.waitForEvents(1, 'resync');
-  expect(resync).toMatchObject({ id: latest, data: JSON.stringify({ reason: 'malformed cursor' }) });
-  // No `ready` for a cursor that is not one: the resync's id is the first the client gets.
-  expect(stream.frames.filter((f) => f.data !== '').map((e) => e.event)).toEqual(['resync']);
-});
+test.each(['garbage\u00e9', '1764089912345-0'])(
+  'When Last-Event-ID is not a cursor (%s), then the client gets resync with the newest cursor',
+  async (lastEventId) => {
+    const userId = uniqueUserId();
+    const latest = await fixture.publisher.publishMessage(userId, 'one');
+    const stream = await resume(userId, lastEventId);
+    const [resync] = await stream.waitForEvents(1, 'resync');
+    expect(resync).toMatchObject({ id: latest, data: JSON.stringify({ reason: 'malformed cursor' }) });
+    // No `ready` for a cursor that is not one: the resync's id is the first the client gets.
+    expect(stream.frames.filter((f) => f.data !== '').map((e) => e.event)).toEqual(['resync']);
+  },
+);

@@ -1,13 +1,5 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import readline from 'node:readline';
-import {
-  sessionToken,
-  startStreamFixture,
-  streamTestConfig,
-  TEST_JWT_SECRET,
-  uniqueUserId,
-} from '../../../test/support/stream-fixture';
+import { sessionToken, startStreamFixture, streamTestConfig, uniqueUserId } from '../../../test/support/stream-fixture';
+import { startStreamProcess } from '../../../test/support/stream-process';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 
 // Graceful shutdown: open streams are told to reconnect (spread out, with jittered
@@ -32,8 +24,9 @@ test('When the service stops, then each open stream gets a `reconnect` frame wit
   await stopping;
   const retries = new Set<number>();
   for (const stream of streams) {
+    // The user had no event when the streams opened: they start at a head started for it, "<epoch>:0".
     expect(stream.frames.filter((f) => f.data !== '').map((e) => [e.event, e.id ?? ''])).toEqual([
-      ['ready', '0-0'],
+      ['ready', cursor.replace(/:\d+$/, ':0')],
       ['message', cursor],
       ['reconnect', ''],
     ]);
@@ -49,40 +42,18 @@ test('When the service stops, then each open stream gets a `reconnect` frame wit
 });
 
 test('When the process gets SIGTERM, then open streams get `reconnect` and it exits with code 0 within 10 s', async () => {
-  const config = streamTestConfig();
-  const root = path.resolve(__dirname, '../../..');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/stream/src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      STREAM_PORT: '0',
-      REDIS_URL: config.redisUrl,
-      JWT_SECRET: TEST_JWT_SECRET,
-      STREAM_SHUTDOWN_SPREAD_MS: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const service = await startStreamProcess(streamTestConfig(), { STREAM_SHUTDOWN_SPREAD_MS: '1000' });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      readline.createInterface({ input: child.stdout }).on('line', (line) => {
-        const match = /"url":"(http:[^"]+)"/.exec(line);
-        if (match) resolve(match[1]!);
-      });
-      child.on('exit', () => reject(new Error('the stream service exited before listening')));
-    });
-    const stream = await openRawStream(url, { token: sessionToken(uniqueUserId()) });
+    const stream = await openRawStream(service.url, { token: sessionToken(uniqueUserId()) });
     expect(stream.status).toBe(200);
 
     const signalled = Date.now();
-    child.kill('SIGTERM');
+    service.child.kill('SIGTERM');
     await stream.ended;
     expect(stream.events().map((e) => e.event)).toEqual(['reconnect']);
-    expect(await exited).toBe(0);
+    expect(await service.exited).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(10_000);
   } finally {
-    child.kill('SIGKILL');
+    await service.kill('SIGKILL');
   }
 }, 30_000);

@@ -60,7 +60,7 @@ test('When the subscriber connection is killed while events are published, then 
     expect(stream.events().map((e) => e.id)).toEqual(cursors);
     expect(stream.isEnded()).toBe(false);
   }
-  const numsub = (await admin.pubsub('NUMSUB', ...users.map((u) => `messenger:user:{${u}}:events`))) as (
+  const numsub = (await admin.pubsub('NUMSUB', ...users.map((u) => fixture.channels.userChannel(u)))) as (
     string | number
   )[];
   expect(numsub.filter((_, i) => i % 2 === 1).map(Number)).toEqual([1, 1]);
@@ -75,15 +75,23 @@ test('When Redis restarts empty under open streams, then they get resync and the
   await redis.restart();
   // Published once the subscriber is back; until then the publisher may need a few tries.
   await stream.waitFor(() => stream.events('resync').length > 0, 'resync', 15_000);
+  // The log is gone with its head: the resync moves the client to a head started anew (no event yet).
   const [resync] = stream.events('resync');
-  expect(resync).toMatchObject({ id: '0-0', data: JSON.stringify({ reason: 'event log is gone' }) });
+  expect(resync).toMatchObject({
+    id: expect.stringMatching(/^\d+:0$/),
+    data: JSON.stringify({ reason: 'event log is gone' }),
+  });
+  expect(resync!.id).not.toBe(before.replace(/:\d+$/, ':0'));
 
+  // The user's sequence goes on (2) in that new epoch, and the stream takes it live.
   const after = await fixture.publisher.publishMessage(userId, 'after the restart');
+  expect(after).toBe(resync!.id!.replace(/:0$/, ':2'));
   await stream.waitForEvents(3);
   expect(stream.frames.filter((f) => f.data !== '').map((e) => [e.event, e.id])).toEqual([
-    ['ready', '0-0'],
+    ['ready', before.replace(/:1$/, ':0')],
     ['message', before],
-    ['resync', '0-0'],
+    ['resync', resync!.id],
     ['message', after],
   ]);
+  expect(stream.events('resync')).toHaveLength(1);
 }, 30_000);

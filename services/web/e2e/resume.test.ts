@@ -1,13 +1,16 @@
 import type { Browser, Request } from 'playwright-core';
+import { createPrivateDatabase, type PrivateDatabase } from '../../../test/support/private-database';
 import { startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis';
 import { openConversation, send, startBrowserProduct, type BrowserProduct } from './support/browser-product';
 import { logIn, uniqueUsername, waitForConnection, type Product, type UserPage } from './support/product';
 
 jest.setTimeout(60_000);
 
-// A Redis of this file's own (it is restarted empty below), and stream tokens that
-// expire every 2 seconds, so the page goes through `reauth` again and again.
+// A Redis of this file's own (it is flushed below), on a database of its own (whose
+// outbox only this product relays), and stream tokens that expire every 2 seconds, so
+// the page goes through `reauth` again and again.
 let redis: PrivateRedis;
+let database: PrivateDatabase;
 let e2e: BrowserProduct | undefined;
 let product: Product;
 let browser: Browser;
@@ -16,8 +19,8 @@ let bob: UserPage;
 const bobStreamRequests: string[] = [];
 
 beforeAll(async () => {
-  redis = await startPrivateRedis();
-  e2e = await startBrowserProduct({ REDIS_URL: redis.url, STREAM_TOKEN_TTL_SECONDS: '2' });
+  [redis, database] = await Promise.all([startPrivateRedis(), createPrivateDatabase('web_resume')]);
+  e2e = await startBrowserProduct({ REDIS_URL: redis.url, DATABASE_URL: database.url, STREAM_TOKEN_TTL_SECONDS: '2' });
   ({ product, browser } = e2e);
   const bobName = uniqueUsername('bob');
   [alice, bob] = await Promise.all([
@@ -34,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await e2e?.stop();
   await redis?.stop();
+  await database?.drop();
 });
 
 async function bobSees(text: string) {
@@ -48,7 +52,7 @@ test('When the stream token expires, then the page reopens the stream with a fre
     (request) => new URL(request.url()).pathname === '/api/messages' && bobStreamRequests.length > opened + 1,
   );
   const reopened = new URL(bobStreamRequests.at(-1)!);
-  expect(reopened.searchParams.get('lastEventId')).toMatch(/^\d+-\d+$/);
+  expect(reopened.searchParams.get('lastEventId')).toMatch(/^\d+:\d+$/);
   // The URL carries a short-lived stream token, never the login token.
   const sessionToken = await bob.page.evaluate(
     () => JSON.parse(localStorage.getItem('messenger.session') ?? '{}').token as string,
@@ -82,8 +86,10 @@ test('When an idle tab (no event ever received) reauths, then it reopens with ?l
         timeout: 20_000,
       },
     );
-    // Carol has no events: her streams start from "0-0", which `ready` told the page.
-    expect(streams.map((url) => new URL(url).searchParams.get('lastEventId'))).toEqual(['0-0', '0-0']);
+    // Carol has no events: her streams start from "<epoch>:0" (a head started for her, no
+    // event yet), which `ready` told the page, and resuming from it needs no refetch.
+    const cursors = streams.map((url) => new URL(url).searchParams.get('lastEventId'));
+    expect(cursors).toEqual([expect.stringMatching(/^\d+:0$/), cursors[0]]);
     expect(listFetches).toEqual([]);
     await waitForConnection(carol.page, 'connected');
   } finally {
@@ -91,26 +97,30 @@ test('When an idle tab (no event ever received) reauths, then it reopens with ?l
   }
 });
 
-test('When Redis loses its data while a message is sent, then the page is told to resync, refetches, and shows the message once', async () => {
+test('When Redis loses an event the page had not received yet, then the page is told to resync, refetches, and shows every message once', async () => {
+  // Bob's page is away (the stream service is down) while Alice's message is relayed to Redis…
+  await product.stopStream();
+  await waitForConnection(bob.page, 'reconnecting');
+  await send(alice, 'Lost with the log');
+  // …and Redis loses it. Her next message starts a new log, after an event Bob never got.
+  await redis.client().flushall();
+  await send(alice, 'In the new log');
+
   const refetch = bob.page.waitForRequest(
     (request) =>
       request.method() === 'GET' && /^\/api\/conversations\/\d+\/messages$/.test(new URL(request.url()).pathname),
     { timeout: 30_000 },
   );
-  await redis.kill();
-  try {
-    // Stored, but published nowhere (Redis is down): only a refetch can show it.
-    await send(alice, 'While Redis was down');
-  } finally {
-    await redis.restart();
-  }
-
-  // The stream service cannot prove what Bob missed (the event log is gone), so it sends `resync`.
+  await product.startStreamAgain();
+  // The stream service cannot prove what Bob missed (his cursor predates the log), so it sends `resync`.
   await refetch;
-  const messages = await bobSees('While Redis was down');
+  const messages = await bobSees('Lost with the log');
+  await bobSees('In the new log');
   await waitForConnection(bob.page, 'connected');
   await send(alice, 'Barrier two');
   await bobSees('Barrier two');
-  expect(await messages.getByText('While Redis was down', { exact: true }).count()).toBe(1);
-  expect(await messages.getByRole('listitem').count()).toBe(5);
+  for (const text of ['Lost with the log', 'In the new log']) {
+    expect(await messages.getByText(text, { exact: true }).count()).toBe(1);
+  }
+  expect(await messages.getByRole('listitem').count()).toBe(6);
 });

@@ -15,6 +15,7 @@ import {
   type ApiClient,
 } from '../../../test/support/messages-client';
 import { openRawStream } from '../../../test/support/stream-raw-client';
+import { testEventsPrefix } from '../../../test/support/test-events-prefix';
 import { freePort } from '../../../test/support/private-redis';
 
 // The web service is the browser's one origin: static files plus a reverse proxy to
@@ -40,6 +41,7 @@ beforeAll(async () => {
     STREAM_PORT: '0',
     WEB_PORT: '0',
     STREAM_SHUTDOWN_SPREAD_MS: '0',
+    EVENTS_PREFIX: testEventsPrefix(),
   });
   messages = await startMessages(config);
   stream = await startStream(config);
@@ -134,7 +136,7 @@ describe('Proxy to the stream service', () => {
       const sent = await sendMessage(api, alice, conversationId, 'through the proxy');
       const [frame] = await events.waitForEvents(1, 'message', 5000);
       expect(JSON.parse(frame!.data)).toMatchObject({ id: sent.id, content: 'through the proxy', mine: false });
-      expect(frame!.id).toMatch(/^\d+-\d+$/);
+      expect(frame!.id).toMatch(/^\d+:1$/);
     } finally {
       events.close();
     }

@@ -1,5 +1,6 @@
 import type { Database } from '../../../../libs/db/prisma-client-factory';
 import type { MessageRecord } from './records';
+import { retryOnceOnConflict } from './retry-on-conflict';
 
 interface MessageRow {
   id: bigint;
@@ -9,16 +10,9 @@ interface MessageRow {
   created_at: Date;
 }
 
-export interface SentMessage {
-  message: MessageRecord;
-  /** The receiver, for publishing. */
-  otherUserId: string;
-}
-
 export interface ReadResult {
   /** The new marker when it moved, otherwise null. */
   movedTo: Date | null;
-  otherUserId: string;
 }
 
 function toMessageRecord(row: MessageRow): MessageRecord {
@@ -31,10 +25,25 @@ function toMessageRecord(row: MessageRow): MessageRecord {
   };
 }
 
+/*
+ * Events are written with their change, in the same statement (so the same
+ * transaction): each affected user's event counter is bumped (upsert ... RETURNING) and
+ * one outbox row takes the new number. The counter row stays locked until commit, so
+ * a user's events are numbered without holes and in commit order; the relay
+ * (src/outbox/) moves the rows to Redis.
+ *
+ * Lock order, the same in every statement, so none can wait on another in a cycle:
+ * the conversation row (sends only), then the acting user's participant row, then the
+ * counters in ascending user id. The counters' CTE reads the participant row's
+ * RETURNING, which makes PostgreSQL run that UPDATE first (unreferenced CTEs would run
+ * in no promised order), and ORDER BY feeds the upsert its rows sorted.
+ */
+
 export function createMessageRepository(db: Database) {
   /**
    * Inserts a message, moves the conversation's last-message pointer and the sender's
-   * read marker: one statement, so one transaction and one round trip.
+   * read marker, and queues a `message` event for both participants: one statement, so
+   * one transaction and one round trip.
    *
    * `locked` checks membership and locks the conversation row, so sends to one
    * conversation take turns. The message's time is read with clock_timestamp() after
@@ -46,36 +55,45 @@ export function createMessageRepository(db: Database) {
    *
    * Returns undefined when the conversation does not exist or the sender is not in it.
    */
-  async function insert(conversationId: string, senderId: string, content: string): Promise<SentMessage | undefined> {
+  function insert(conversationId: string, senderId: string, content: string): Promise<MessageRecord | undefined> {
     const conversation = BigInt(conversationId);
     const sender = BigInt(senderId);
-    const rows = await db.$queryRaw<(MessageRow & { other_user_id: bigint })[]>`
-      WITH locked AS (
-        SELECT c.id FROM conversations c
-        WHERE c.id = ${conversation}
-          AND EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = ${sender})
-        FOR UPDATE
-      ), inserted AS (
-        INSERT INTO messages (content, user_id, conversation_id, created_at)
-        SELECT ${content}, ${sender}::bigint, locked.id, clock_timestamp() FROM locked
-        RETURNING id, content, user_id, conversation_id, created_at
-      ), moved AS (
-        UPDATE conversations c SET last_message_id = i.id
-        FROM inserted i
-        WHERE c.id = i.conversation_id
-          AND NOT EXISTS (
-            SELECT 1 FROM messages last
-            WHERE last.id = c.last_message_id AND (last.created_at, last.id) > (i.created_at, i.id))
-      ), marked AS (
-        UPDATE participants p SET messages_read_at = GREATEST(p.messages_read_at, i.created_at)
-        FROM inserted i
-        WHERE p.conversation_id = i.conversation_id AND p.user_id = ${sender}
-      )
-      SELECT i.id, i.content, i.user_id, i.conversation_id, i.created_at, other.user_id AS other_user_id
-      FROM inserted i
-      JOIN participants other ON other.conversation_id = i.conversation_id AND other.user_id <> ${sender}`;
-    const row = rows[0];
-    return row && { message: toMessageRecord(row), otherUserId: String(row.other_user_id) };
+    return retryOnceOnConflict(async () => {
+      const rows = await db.$queryRaw<MessageRow[]>`
+        WITH locked AS (
+          SELECT c.id FROM conversations c
+          WHERE c.id = ${conversation}
+            AND EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = ${sender})
+          FOR UPDATE
+        ), inserted AS (
+          INSERT INTO messages (content, user_id, conversation_id, created_at)
+          SELECT ${content}, ${sender}::bigint, locked.id, clock_timestamp() FROM locked
+          RETURNING id, content, user_id, conversation_id, created_at
+        ), moved AS (
+          UPDATE conversations c SET last_message_id = i.id
+          FROM inserted i
+          WHERE c.id = i.conversation_id
+            AND NOT EXISTS (
+              SELECT 1 FROM messages last
+              WHERE last.id = c.last_message_id AND (last.created_at, last.id) > (i.created_at, i.id))
+        ), marked AS (
+          UPDATE participants p SET messages_read_at = GREATEST(p.messages_read_at, i.created_at)
+          FROM inserted i
+          WHERE p.conversation_id = i.conversation_id AND p.user_id = ${sender}
+          RETURNING p.conversation_id
+        ), counted AS (
+          INSERT INTO event_counters AS counter (user_id, last_seq)
+          SELECT p.user_id, 1 FROM marked JOIN participants p ON p.conversation_id = marked.conversation_id
+          ORDER BY p.user_id
+          ON CONFLICT (user_id) DO UPDATE SET last_seq = counter.last_seq + 1
+          RETURNING counter.user_id, counter.last_seq
+        ), queued AS (
+          INSERT INTO outbox_events (user_id, seq, type, message_id)
+          SELECT counted.user_id, counted.last_seq, 'message', i.id FROM counted, inserted i
+        )
+        SELECT i.id, i.content, i.user_id, i.conversation_id, i.created_at FROM inserted i`;
+      return rows[0] && toMessageRecord(rows[0]);
+    });
   }
 
   /** The (createdAt, id) key of a message of this conversation, for paging. */
@@ -117,28 +135,38 @@ export function createMessageRepository(db: Database) {
 
   /**
    * Moves the reader's marker to the newest message visible now (never backwards, and
-   * never to "now": a message committing late stays unread). Undefined when the user is
-   * not a participant.
+   * never to "now": a message committing late stays unread) and, when it moved, queues
+   * a `read` event for the other participant. Undefined when the user is not a participant.
    */
-  async function markRead(conversationId: string, readerId: string): Promise<ReadResult | undefined> {
+  function markRead(conversationId: string, readerId: string): Promise<ReadResult | undefined> {
     const conversation = BigInt(conversationId);
     const reader = BigInt(readerId);
-    const rows = await db.$queryRaw<{ moved_to: Date | null; other_user_id: bigint }[]>`
-      WITH newest AS (
-        SELECT created_at FROM messages WHERE conversation_id = ${conversation}
-        ORDER BY created_at DESC, id DESC LIMIT 1
-      ), moved AS (
-        UPDATE participants p SET messages_read_at = newest.created_at
-        FROM newest
-        WHERE p.user_id = ${reader} AND p.conversation_id = ${conversation} AND newest.created_at > p.messages_read_at
-        RETURNING p.messages_read_at
-      )
-      SELECT (SELECT messages_read_at FROM moved) AS moved_to, other.user_id AS other_user_id
-      FROM participants me
-      JOIN participants other ON other.conversation_id = me.conversation_id AND other.user_id <> me.user_id
-      WHERE me.user_id = ${reader} AND me.conversation_id = ${conversation}`;
-    const row = rows[0];
-    return row && { movedTo: row.moved_to, otherUserId: String(row.other_user_id) };
+    return retryOnceOnConflict(async () => {
+      const rows = await db.$queryRaw<{ moved_to: Date | null }[]>`
+        WITH newest AS (
+          SELECT created_at FROM messages WHERE conversation_id = ${conversation}
+          ORDER BY created_at DESC, id DESC LIMIT 1
+        ), moved AS (
+          UPDATE participants p SET messages_read_at = newest.created_at
+          FROM newest
+          WHERE p.user_id = ${reader} AND p.conversation_id = ${conversation} AND newest.created_at > p.messages_read_at
+          RETURNING p.messages_read_at
+        ), counted AS (
+          INSERT INTO event_counters AS counter (user_id, last_seq)
+          SELECT other.user_id, 1 FROM moved, participants other
+          WHERE other.conversation_id = ${conversation} AND other.user_id <> ${reader}
+          ON CONFLICT (user_id) DO UPDATE SET last_seq = counter.last_seq + 1
+          RETURNING counter.user_id, counter.last_seq
+        ), queued AS (
+          INSERT INTO outbox_events (user_id, seq, type, conversation_id, actor_id, read_at)
+          SELECT counted.user_id, counted.last_seq, 'read', ${conversation}::bigint, ${reader}::bigint, moved.messages_read_at
+          FROM counted, moved
+        )
+        SELECT (SELECT messages_read_at FROM moved) AS moved_to
+        FROM participants me
+        WHERE me.user_id = ${reader} AND me.conversation_id = ${conversation}`;
+      return rows[0] && { movedTo: rows[0].moved_to };
+    });
   }
 
   async function isParticipant(conversationId: string, userId: string): Promise<boolean> {

@@ -1,12 +1,15 @@
 import { notFound, validationFailed } from '../../../../libs/http/app-error';
 import type { MessageRepository } from '../data/message-repository';
 import type { MessageRecord } from '../data/records';
-import type { EventNotifier } from '../events/event-notifier';
 import { MAX_CONTENT_LENGTH, contentLength, hasVisibleContent, normaliseContent } from './content-normaliser';
-import { presentMessage } from './presenters';
 
-export function createMessageService(messages: MessageRepository, notifier: EventNotifier) {
-  /** Stores a message, then tells the receiver and the sender's other tabs and devices. */
+/**
+ * `eventsCommitted` is called after a write that queued events (for the receiver and
+ * the sender's other tabs and devices, or a read receipt) has committed: it wakes the
+ * outbox relay, synchronously and without waiting for it. Requests never wait on Redis.
+ */
+export function createMessageService(messages: MessageRepository, eventsCommitted: () => void) {
+  /** Stores a message with its events for both participants. */
   async function send(conversationId: string, senderId: string, rawContent: string): Promise<MessageRecord> {
     const content = normaliseContent(rawContent);
     if (!hasVisibleContent(content)) throw validationFailed({ content: 'must not be empty' });
@@ -18,29 +21,18 @@ export function createMessageService(messages: MessageRepository, notifier: Even
     }
     const sent = await messages.insert(conversationId, senderId, content);
     if (!sent) throw notFound('Conversation not found');
-    await notifier.notify([
-      { userId: sent.otherUserId, type: 'message', data: presentMessage(sent.message, sent.otherUserId) },
-      { userId: senderId, type: 'message', data: presentMessage(sent.message, senderId) },
-    ]);
-    return sent.message;
+    eventsCommitted();
+    return sent;
   }
 
   /**
    * Moves the reader's marker to the newest message and, when it moved, sends the other
-   * participant a read receipt. 404 when the reader is not a participant.
+   * participant a read receipt (queued with the change). 404 when the reader is not a participant.
    */
   async function markRead(conversationId: string, readerId: string): Promise<void> {
     const result = await messages.markRead(conversationId, readerId);
     if (!result) throw notFound('Conversation not found');
-    if (result.movedTo) {
-      await notifier.notify([
-        {
-          userId: result.otherUserId,
-          type: 'read',
-          data: { conversationId, userId: readerId, readAt: result.movedTo.toISOString() },
-        },
-      ]);
-    }
+    if (result.movedTo) eventsCommitted();
   }
 
   /** A page of messages, newest first. Reading marks the conversation as read. */

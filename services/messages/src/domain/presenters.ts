@@ -1,3 +1,4 @@
+import type { ReadEventData } from '../../../../libs/events/event-types';
 import type { ConversationRecord, MessageRecord, UserRecord } from '../data/records';
 import type { ConversationJson, MessageJson, UserJson } from './api-shapes';
 
@@ -14,6 +15,11 @@ export function presentMessage(message: MessageRecord, viewerId: string): Messag
     createdAt: message.createdAt.toISOString(),
     mine: message.userId === viewerId,
   };
+}
+
+/** The `read` event: `readerId` has read `conversationId` up to `readAt`. */
+export function presentReadReceipt(conversationId: string, readerId: string, readAt: Date): ReadEventData {
+  return { conversationId, userId: readerId, readAt: readAt.toISOString() };
 }
 
 export function presentConversation(conversation: ConversationRecord, viewerId: string): ConversationJson {

@@ -6,7 +6,8 @@ export function healthRoutes(checkHealth: HealthCheck) {
 
   router.get('/healthz', async (ctx) => {
     const report = await checkHealth();
-    ctx.status = report.status === 'ok' ? 200 : 503;
+    // 503 only without PostgreSQL: a degraded service still answers every request.
+    ctx.status = report.status === 'unavailable' ? 503 : 200;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = report;
   });

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../../../libs/config/config';
 import { start as startMessages } from '../../../messages/src/server';
 import { start as startStream } from '../../../stream/src/server';
 import { start as startWeb } from '../../src/server';
+import { testEventsPrefix } from '../../../../test/support/test-events-prefix';
 
 /**
  * The whole product in this process, as a browser sees it: messages, stream and web
@@ -64,6 +65,7 @@ export async function startProduct(staticDir: string, env: Record<string, string
     STREAM_PORT: '0',
     WEB_PORT: '0',
     STREAM_SHUTDOWN_SPREAD_MS: '0',
+    EVENTS_PREFIX: testEventsPrefix(env.DATABASE_URL),
     ...env,
   });
   const messages = await startMessages(config);
