@@ -31,6 +31,22 @@ function toMessageRecord(row: MessageRow): MessageRecord {
   };
 }
 
+function fromPrismaMessage(m: {
+  id: bigint;
+  content: string;
+  userId: bigint;
+  conversationId: bigint;
+  createdAt: Date;
+}): MessageRecord {
+  return {
+    id: String(m.id),
+    content: m.content,
+    userId: String(m.userId),
+    conversationId: String(m.conversationId),
+    createdAt: m.createdAt,
+  };
+}
+
 export function createMessageRepository(db: Database) {
   /**
    * Inserts a message, moves the conversation's last-message pointer and the sender's
@@ -44,9 +60,16 @@ export function createMessageRepository(db: Database) {
    * The guard in `moved` still refuses to replace a newer last message, for rows
    * written by anything else.
    *
-   * Returns undefined when the conversation does not exist or the sender is not in it.
+   * Returns undefined when the conversation does not exist or the sender is not in it,
+   * or when the sender already has a message with this `clientId` (a retried send:
+   * the caller looks it up with findByClientId).
    */
-  async function insert(conversationId: string, senderId: string, content: string): Promise<SentMessage | undefined> {
+  async function insert(
+    conversationId: string,
+    senderId: string,
+    content: string,
+    clientId: string | null = null,
+  ): Promise<SentMessage | undefined> {
     const conversation = BigInt(conversationId);
     const sender = BigInt(senderId);
     const rows = await db.$queryRaw<(MessageRow & { other_user_id: bigint })[]>`
@@ -56,8 +79,9 @@ export function createMessageRepository(db: Database) {
           AND EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = ${sender})
         FOR UPDATE
       ), inserted AS (
-        INSERT INTO messages (content, user_id, conversation_id, created_at)
-        SELECT ${content}, ${sender}::bigint, locked.id, clock_timestamp() FROM locked
+        INSERT INTO messages (content, user_id, conversation_id, created_at, client_id)
+        SELECT ${content}, ${sender}::bigint, locked.id, clock_timestamp(), ${clientId}::uuid FROM locked
+        ON CONFLICT (user_id, client_id) DO NOTHING
         RETURNING id, content, user_id, conversation_id, created_at
       ), moved AS (
         UPDATE conversations c SET last_message_id = i.id
@@ -76,6 +100,15 @@ export function createMessageRepository(db: Database) {
       JOIN participants other ON other.conversation_id = i.conversation_id AND other.user_id <> ${sender}`;
     const row = rows[0];
     return row && { message: toMessageRecord(row), otherUserId: String(row.other_user_id) };
+  }
+
+  /** The sender's message with this client id, whichever conversation it is in. */
+  async function findByClientId(senderId: string, clientId: string): Promise<MessageRecord | undefined> {
+    const found = await db.message.findUnique({
+      where: { userId_clientId: { userId: BigInt(senderId), clientId } },
+      select: { id: true, content: true, userId: true, conversationId: true, createdAt: true },
+    });
+    return found ? fromPrismaMessage(found) : undefined;
   }
 
   /** The (createdAt, id) key of a message of this conversation, for paging. */
@@ -106,13 +139,7 @@ export function createMessageRepository(db: Database) {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
-    return rows.map((m) => ({
-      id: String(m.id),
-      content: m.content,
-      userId: String(m.userId),
-      conversationId: String(m.conversationId),
-      createdAt: m.createdAt,
-    }));
+    return rows.map(fromPrismaMessage);
   }
 
   /**
@@ -149,7 +176,7 @@ export function createMessageRepository(db: Database) {
     return found !== null;
   }
 
-  return { insert, findKey, listPage, markRead, isParticipant };
+  return { insert, findByClientId, findKey, listPage, markRead, isParticipant };
 }
 
 export type MessageRepository = ReturnType<typeof createMessageRepository>;

@@ -21,4 +21,6 @@ export interface ConversationRecord {
   messagesReadAt: Date;
   /** The other participant's read marker: the viewer's messages up to it were seen. */
   otherMessagesReadAt: Date;
+  /** The other participant's messages after the viewer's marker, at most UNREAD_COUNT_CAP. */
+  unreadCount: number;
 }

@@ -19,6 +19,11 @@ export interface ConversationJson {
   lastMessage: MessageJson | null;
   hasUnreadMessages: boolean;
   /**
+   * The other participant's messages after the viewer's read marker, counted up to 100:
+   * 100 means "100 or more".
+   */
+  unreadCount: number;
+  /**
    * The other participant's read marker (ISO 8601): the viewer's messages created at or
    * before it were seen, so a page can show "Seen" after a reload, not only on a live `read`.
    */

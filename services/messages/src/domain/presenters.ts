@@ -24,6 +24,7 @@ export function presentConversation(conversation: ConversationRecord, viewerId: 
     lastMessage: last ? presentMessage(last, viewerId) : null,
     // Unread: the last message is the other participant's and newer than the viewer's marker.
     hasUnreadMessages: !!last && last.userId !== viewerId && last.createdAt > conversation.messagesReadAt,
+    unreadCount: conversation.unreadCount,
     otherParticipantReadAt: conversation.otherMessagesReadAt.toISOString(),
   };
 }
