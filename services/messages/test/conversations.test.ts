@@ -19,6 +19,7 @@ describe('POST /api/conversations', () => {
     expect(response.status).toBe(201);
     expect(response.body).toEqual({
       id: expect.stringMatching(/^\d+$/),
+      createdAt: expect.stringMatching(ISO_8601),
       otherParticipant: { id: bob.id, username: bob.username, avatarUrl: null },
       lastMessage: null,
       hasUnreadMessages: false,
@@ -112,6 +113,7 @@ describe('GET /api/conversations/:id and /other_participant', () => {
     expect(forBob.status).toBe(200);
     expect(forBob.body).toEqual({
       id: conversationId,
+      createdAt: expect.stringMatching(ISO_8601),
       otherParticipant: { id: alice.id, username: alice.username, avatarUrl: null },
       lastMessage: { ...sent, mine: false },
       hasUnreadMessages: true,

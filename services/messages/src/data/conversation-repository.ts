@@ -4,6 +4,7 @@ import type { ConversationRecord } from './records';
 
 interface ConversationRow {
   id: bigint;
+  created_at: Date;
   messages_read_at: Date;
   other_messages_read_at: Date;
   other_id: bigint;
@@ -45,7 +46,7 @@ const ACTIVE_AT = Prisma.sql`COALESCE(m.created_at, c.created_at)`;
 function selectConversations(db: Database, userId: string, filter: Prisma.Sql, limit: number) {
   return db.$queryRaw<ConversationRow[]>`
     WITH page AS (
-      SELECT c.id, me.messages_read_at, op.messages_read_at AS other_messages_read_at,
+      SELECT c.id, c.created_at, me.messages_read_at, op.messages_read_at AS other_messages_read_at,
              other.id AS other_id, other.username AS other_username, other.avatar_url AS other_avatar_url,
              m.id AS message_id, m.content AS message_content, m.user_id AS message_user_id,
              m.created_at AS message_created_at, ${ACTIVE_AT} AS active_at
@@ -73,6 +74,7 @@ function selectConversations(db: Database, userId: string, filter: Prisma.Sql, l
 function toConversationRecord(row: ConversationRow): ConversationRecord {
   return {
     id: String(row.id),
+    createdAt: row.created_at,
     messagesReadAt: row.messages_read_at,
     otherMessagesReadAt: row.other_messages_read_at,
     otherParticipant: { id: String(row.other_id), username: row.other_username, avatarUrl: row.other_avatar_url },

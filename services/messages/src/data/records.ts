@@ -15,6 +15,7 @@ export interface MessageRecord {
 
 export interface ConversationRecord {
   id: string;
+  createdAt: Date;
   otherParticipant: UserRecord;
   lastMessage: MessageRecord | null;
   /** The viewer's read marker. */

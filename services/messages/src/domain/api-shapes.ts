@@ -15,6 +15,8 @@ export interface MessageJson {
 
 export interface ConversationJson {
   id: string;
+  /** When it was started: its place in the list while it has no message. */
+  createdAt: string;
   otherParticipant: UserJson;
   lastMessage: MessageJson | null;
   hasUnreadMessages: boolean;
