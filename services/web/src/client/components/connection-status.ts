@@ -4,11 +4,15 @@ import type { ConnectionState } from '../live-events';
 const LABELS: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
   connected: 'Connected',
-  reconnecting: 'Reconnecting…',
+  reconnecting: 'Reconnecting… New messages will appear when the connection is back.',
   stopped: 'Offline',
 };
 
-/** A status line that screen readers announce and tests can read (`data-state`). */
+/**
+ * The connection, as a banner across the top while it is not connected, and as a
+ * status that screen readers announce and tests can read (`data-state`). While
+ * connected it says so only to screen readers: nothing to look at when all is well.
+ */
 export function connectionStatus(): { element: HTMLElement; update(state: ConnectionState): void } {
   const element = el(
     'p',
