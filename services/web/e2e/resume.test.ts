@@ -112,5 +112,5 @@ test('When Redis loses its data while a message is sent, then the page is told t
   await send(alice, 'Barrier two');
   await bobSees('Barrier two');
   expect(await messages.getByText('While Redis was down', { exact: true }).count()).toBe(1);
-  expect(await messages.getByRole('listitem').count()).toBe(5);
+  expect(await messages.locator('.message').count()).toBe(5);
 });

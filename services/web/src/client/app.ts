@@ -95,7 +95,7 @@ export function startApp(root: HTMLElement): void {
     // Focus follows the reader: back to the row they came from, else to the new page's heading
     // (a conversation page focuses its composer itself once it has loaded, on wide screens).
     if (from?.name === 'conversation' && route.name === 'home' && sidebar.focusConversation(from.id)) return;
-    if (route.name !== 'conversation' || from?.name === 'login' || from === undefined) focusHeading();
+    if (route.name !== 'conversation') focusHeading();
   }
 
   function focusHeading() {

@@ -1,0 +1,185 @@
+import type { Browser, Page } from 'playwright-core';
+import { apiCall } from './support/api-calls';
+import { startBrowserProduct, type BrowserProduct } from './support/browser-product';
+import { DESKTOP, logIn, MOBILE, uniqueUsername, type Product, type Viewport } from './support/product';
+import { pairWithMessages } from './support/scenes';
+
+jest.setTimeout(60_000);
+
+// One browser for the file; every test has its own users and contexts.
+let e2e: BrowserProduct | undefined;
+let product: Product;
+let browser: Browser;
+
+beforeAll(async () => {
+  e2e = await startBrowserProduct();
+  ({ product, browser } = e2e);
+}, 90_000);
+
+afterAll(() => e2e?.stop());
+
+const numbered = (count: number) => Array.from({ length: count }, (_, i) => `Message number ${i + 1}`);
+
+function box(page: Page, selector: string) {
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((node) => {
+      const { top, bottom, left, right, width, height } = node.getBoundingClientRect();
+      return { top, bottom, left, right, width, height };
+    });
+}
+
+function documentSize(page: Page) {
+  return page.evaluate(() => ({
+    scrollHeight: document.documentElement.scrollHeight,
+    scrollWidth: document.documentElement.scrollWidth,
+    scrollTop: document.scrollingElement?.scrollTop ?? 0,
+    innerHeight,
+    innerWidth,
+  }));
+}
+
+describe.each([
+  ['desktop', DESKTOP],
+  ['mobile', MOBILE],
+] as [string, Viewport][])('Layout at %s size', (_, viewport) => {
+  test('When the reader wheels past the bottom of a long conversation, then the page does not scroll into blank space (bug 1)', async () => {
+    const { alice } = await pairWithMessages(browser, product.url, numbered(30), { viewport });
+    try {
+      await alice.page.getByRole('list', { name: 'Messages' }).getByText('Message number 30').waitFor();
+      await alice.page.mouse.move(viewport.width / 2, viewport.height / 2);
+      for (let i = 0; i < 5; i += 1) await alice.page.mouse.wheel(0, 1500);
+      const size = await documentSize(alice.page);
+      // The hidden "You:" labels once stretched the document to 1,806 px in an 800 px window.
+      expect(size.scrollHeight).toBeLessThanOrEqual(size.innerHeight);
+      expect(size.scrollTop).toBe(0);
+    } finally {
+      await alice.context.close();
+    }
+  });
+
+  test('When the username is 39 characters, then the header fits the screen and "Log out" is reachable on one line (bug 2)', async () => {
+    const longName = `${'u'.repeat(27)}_${uniqueUsername('x').slice(2)}`.slice(0, 39);
+    const user = await logIn(browser, product.url, longName, { viewport });
+    try {
+      const header = await box(user.page, '.sidebar-header');
+      const logout = user.page.getByRole('button', { name: 'Log out' });
+      const logoutBox = await logout.evaluate((node) => node.getBoundingClientRect().toJSON() as DOMRect);
+      const lineHeight = await logout.evaluate((node) => parseFloat(getComputedStyle(node).lineHeight));
+      expect(header.width).toBeLessThanOrEqual(viewport.width);
+      expect(logoutBox.right).toBeLessThanOrEqual(viewport.width);
+      // One line: the text's height is one line height (plus padding and border).
+      expect(logoutBox.height).toBeLessThan(lineHeight * 2);
+      const size = await documentSize(user.page);
+      expect(size.scrollWidth).toBeLessThanOrEqual(size.innerWidth);
+      await logout.click();
+      await user.page.getByLabel('Username').waitFor();
+    } finally {
+      await user.context.close();
+    }
+  });
+
+  test('When a conversation is open, then the whole composer is on screen, also while it grows (bug 3)', async () => {
+    const { alice } = await pairWithMessages(browser, product.url, numbered(3), { viewport });
+    try {
+      const field = alice.page.getByLabel('Message', { exact: true });
+      const before = await field.evaluate((node) => node.getBoundingClientRect().toJSON() as DOMRect);
+      expect(before.bottom).toBeLessThanOrEqual(viewport.height);
+      expect((await box(alice.page, '.composer')).bottom).toBeLessThanOrEqual(viewport.height);
+      await field.fill('one\ntwo\nthree\nfour\nfive');
+      const grown = await field.evaluate((node) => node.getBoundingClientRect().toJSON() as DOMRect);
+      expect(grown.height).toBeGreaterThan(before.height);
+      expect((await box(alice.page, '.composer')).bottom).toBeLessThanOrEqual(viewport.height);
+      expect(grown.bottom).toBeLessThanOrEqual(viewport.height);
+    } finally {
+      await alice.context.close();
+    }
+  });
+
+  test('When the other participant has read my last message, then "Seen" shows inside the visible message list (bug 4)', async () => {
+    const { alice, bob, conversationId } = await pairWithMessages(browser, product.url, numbered(30), { viewport });
+    try {
+      await alice.page.getByLabel('Message', { exact: true }).fill('Did you see this?');
+      await alice.page.getByLabel('Message', { exact: true }).press('Enter');
+      await alice.page.locator('.message[data-message-id]', { hasText: 'Did you see this?' }).waitFor();
+      await apiCall(product.url, 'POST', `/api/conversations/${conversationId}/read_messages`, bob.token);
+      await alice.page.getByText('Seen', { exact: true }).waitFor();
+      const seen = await box(alice.page, '.seen');
+      const list = await box(alice.page, '.message-scroller');
+      expect(seen.bottom).toBeLessThanOrEqual(list.bottom);
+      expect(seen.top).toBeGreaterThanOrEqual(list.top);
+    } finally {
+      await alice.context.close();
+    }
+  });
+
+  test('When a short conversation is open, then it sits just above the composer, not at the top of a void', async () => {
+    const { alice } = await pairWithMessages(browser, product.url, ['Hi', 'Hello'], { viewport });
+    try {
+      await alice.page.getByRole('list', { name: 'Messages' }).getByText('Hello').waitFor();
+      const last = await box(alice.page, '.message:last-child');
+      const composer = await box(alice.page, '.composer');
+      expect(composer.top - last.bottom).toBeLessThan(48);
+    } finally {
+      await alice.context.close();
+    }
+  });
+});
+
+test('When the screen is wide, then the list and the open conversation are side by side', async () => {
+  const { alice } = await pairWithMessages(browser, product.url, ['Side by side'], {
+    viewport: DESKTOP,
+  });
+  try {
+    await alice.page.getByRole('list', { name: 'Messages' }).getByText('Side by side').waitFor();
+    const list = await box(alice.page, '.sidebar');
+    const pane = await box(alice.page, '.pane');
+    expect(list.right).toBeLessThanOrEqual(pane.left + 1);
+    expect(await alice.page.getByRole('list', { name: 'Conversations' }).isVisible()).toBe(true);
+    expect(await alice.page.getByRole('link', { name: 'Back to conversations' }).isVisible()).toBe(false);
+  } finally {
+    await alice.context.close();
+  }
+});
+
+test('When the screen is narrow, then one pane shows at a time, with a back button to the list', async () => {
+  const { alice, bob } = await pairWithMessages(browser, product.url, ['One pane'], { viewport: MOBILE });
+  try {
+    const conversations = alice.page.getByRole('list', { name: 'Conversations' });
+    await alice.page.getByRole('list', { name: 'Messages' }).getByText('One pane').waitFor();
+    expect(await conversations.isVisible()).toBe(false);
+    await alice.page.getByRole('link', { name: 'Back to conversations' }).click();
+    await conversations.getByRole('link', { name: new RegExp(bob.name) }).waitFor();
+    expect(await alice.page.getByRole('list', { name: 'Messages' }).count()).toBe(0);
+  } finally {
+    await alice.context.close();
+  }
+});
+
+test('When the screen is 320 px wide, then no page overflows sideways', async () => {
+  const longName = `${'w'.repeat(27)}_${uniqueUsername('x').slice(2)}`.slice(0, 39);
+  const { alice } = await pairWithMessages(
+    browser,
+    product.url,
+    [`${'long'.repeat(40)} https://example.com/${'path/'.repeat(20)}`],
+    { viewport: { width: 320, height: 640 } },
+  );
+  try {
+    const size = await documentSize(alice.page);
+    expect(size.scrollWidth).toBeLessThanOrEqual(320);
+    const bubble = await box(alice.page, '.message');
+    expect(bubble.right).toBeLessThanOrEqual(320);
+    const fresh = await logIn(browser, product.url, longName, { viewport: { width: 320, height: 640 } });
+    try {
+      expect((await documentSize(fresh.page)).scrollWidth).toBeLessThanOrEqual(320);
+      await fresh.page.getByRole('button', { name: 'Log out' }).click();
+      await fresh.page.getByLabel('Username').waitFor();
+      expect((await documentSize(fresh.page)).scrollWidth).toBeLessThanOrEqual(320);
+    } finally {
+      await fresh.context.close();
+    }
+  } finally {
+    await alice.context.close();
+  }
+});
