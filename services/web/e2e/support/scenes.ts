@@ -77,3 +77,15 @@ export async function openById({ page }: UserPage, url: string, conversationId: 
   await page.goto(`${url}/conversations/${conversationId}`);
   await loaded(page);
 }
+
+/** Opens a conversation from the list, as a person would: on a phone, Back to the list first. */
+export async function openFromList(page: Page, username: string): Promise<void> {
+  const back = page.getByRole('link', { name: 'Back to conversations' });
+  if (await back.isVisible()) await back.click();
+  await page
+    .getByRole('list', { name: 'Conversations' })
+    .getByRole('link', { name: new RegExp(username) })
+    .click();
+  await page.getByRole('heading', { level: 1, name: username }).waitFor();
+  await loaded(page);
+}
