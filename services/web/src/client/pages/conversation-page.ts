@@ -8,7 +8,7 @@ import { el } from '../dom';
 import { messageRefusal, plainError } from '../error-text';
 import { createTimeline } from '../message-timeline';
 import { createReadTracker } from '../read-tracker';
-import type { Message, User } from '../types';
+import { compareMessages, type Message, type User } from '../types';
 
 const BOTTOM_SLACK_PX = 40;
 // Older messages load when the reader scrolls this close to the top.
@@ -237,7 +237,10 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
       loadOlder.hidden = !hasOlder;
       scroller.scrollTop = topBefore + (scroller.scrollHeight - heightBefore);
       // The button went away under the keyboard: focus the newest of the older messages, just above where the reader was.
-      const newestOlder = added.at(-1);
+      const newestOlder = added.reduce<Message | undefined>(
+        (newest, message) => (!newest || compareMessages(message, newest) > 0 ? message : newest),
+        undefined,
+      );
       if (buttonHadFocus && !hasOlder && newestOlder) focusMessage(newestOlder);
     } catch (caught) {
       showError(caught, () => void loadOlderPage());

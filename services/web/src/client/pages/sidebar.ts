@@ -172,7 +172,7 @@ export function mountSidebar(container: HTMLElement, ctx: AppContext, logout: ()
     skeletons.hidden = loaded;
     clear(empty);
     empty.hidden = !loaded || shown.length > 0;
-    if (loaded && all.length === 0) {
+    if (loaded && all.length === 0 && !filter) {
       empty.append(
         el('p', { class: 'empty-title' }, 'No conversations yet'),
         el('p', {}, 'Type someone’s username above and press Start to say hello.'),
