@@ -1,21 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { startBrowserProduct, type BrowserProduct } from './support/browser-product';
-import { DESKTOP, MOBILE, type Product, type Viewport } from './support/product';
+import type { Page } from 'playwright-core';
+import { useBrowserProduct } from './support/browser-product';
+import { BOTH_SIZES } from './support/product';
 import { pairWithMessages } from './support/scenes';
 
 jest.setTimeout(60_000);
 
-let e2e: BrowserProduct | undefined;
-let product: Product;
-let browser: Browser;
-
-beforeAll(async () => {
-  e2e = await startBrowserProduct();
-  ({ product, browser } = e2e);
-}, 90_000);
-
-afterAll(() => e2e?.stop());
+const e2e = useBrowserProduct();
 
 /** axe-core's WCAG 2.x A and AA rules; serious and critical findings fail, described well enough to fix. */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -35,14 +26,14 @@ const pages: [string, (page: Page) => Promise<void>][] = [
   [
     'login',
     async (page) => {
-      await page.goto(`${product.url}/login`);
+      await page.goto(`${e2e.product.url}/login`);
       await page.getByLabel('Username').waitFor();
     },
   ],
   [
     'conversation list',
     async (page) => {
-      await page.goto(product.url);
+      await page.goto(e2e.product.url);
       await page.getByRole('list', { name: 'Conversations' }).getByRole('link').first().waitFor();
     },
   ],
@@ -55,16 +46,13 @@ const pages: [string, (page: Page) => Promise<void>][] = [
   ],
 ];
 
-describe.each([
-  ['desktop', DESKTOP],
-  ['mobile', MOBILE],
-] as [string, Viewport][])('Accessibility at %s size', (_, viewport) => {
+describe.each(BOTH_SIZES)('Accessibility at %s size', (_, viewport) => {
   test.each(['light', 'dark'] as const)(
     'When the login, list and conversation pages are checked with axe-core in %s mode, then none has a serious or critical violation',
     async (colorScheme) => {
       const { alice } = await pairWithMessages(
-        browser,
-        product.url,
+        e2e.browser,
+        e2e.product.url,
         ['Hi! Here are the docs: https://example.com/docs', 'Thanks, reading now.', 'Tell me what you think'],
         { viewport },
       );

@@ -1,22 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { apiCall } from './support/api-calls';
-import { startBrowserProduct, type BrowserProduct } from './support/browser-product';
-import { DESKTOP, logIn, MOBILE, uniqueUsername, type Product, type Viewport } from './support/product';
+import { useBrowserProduct } from './support/browser-product';
+import { BOTH_SIZES, DESKTOP, logIn, MOBILE, uniqueUsername } from './support/product';
 import { pairWithMessages } from './support/scenes';
 
 jest.setTimeout(60_000);
 
-// One browser for the file; every test has its own users and contexts.
-let e2e: BrowserProduct | undefined;
-let product: Product;
-let browser: Browser;
-
-beforeAll(async () => {
-  e2e = await startBrowserProduct();
-  ({ product, browser } = e2e);
-}, 90_000);
-
-afterAll(() => e2e?.stop());
+const e2e = useBrowserProduct();
 
 const numbered = (count: number) => Array.from({ length: count }, (_, i) => `Message number ${i + 1}`);
 
@@ -40,12 +30,9 @@ function documentSize(page: Page) {
   }));
 }
 
-describe.each([
-  ['desktop', DESKTOP],
-  ['mobile', MOBILE],
-] as [string, Viewport][])('Layout at %s size', (_, viewport) => {
+describe.each(BOTH_SIZES)('Layout at %s size', (_, viewport) => {
   test('When the reader wheels past the bottom of a long conversation, then the page does not scroll into blank space (bug 1)', async () => {
-    const { alice } = await pairWithMessages(browser, product.url, numbered(30), { viewport });
+    const { alice } = await pairWithMessages(e2e.browser, e2e.product.url, numbered(30), { viewport });
     try {
       await alice.page.getByRole('list', { name: 'Messages' }).getByText('Message number 30').waitFor();
       await alice.page.mouse.move(viewport.width / 2, viewport.height / 2);
@@ -61,7 +48,7 @@ describe.each([
 
   test('When the username is 39 characters, then the header fits the screen and "Log out" is reachable on one line (bug 2)', async () => {
     const longName = `${'u'.repeat(27)}_${uniqueUsername('x').slice(2)}`.slice(0, 39);
-    const user = await logIn(browser, product.url, longName, { viewport });
+    const user = await logIn(e2e.browser, e2e.product.url, longName, { viewport });
     try {
       const header = await box(user.page, '.sidebar-header');
       const logout = user.page.getByRole('button', { name: 'Log out' });
@@ -81,7 +68,7 @@ describe.each([
   });
 
   test('When a conversation is open, then the whole composer is on screen, also while it grows (bug 3)', async () => {
-    const { alice } = await pairWithMessages(browser, product.url, numbered(3), { viewport });
+    const { alice } = await pairWithMessages(e2e.browser, e2e.product.url, numbered(3), { viewport });
     try {
       const field = alice.page.getByLabel('Message', { exact: true });
       const before = await field.evaluate((node) => node.getBoundingClientRect().toJSON() as DOMRect);
@@ -98,12 +85,14 @@ describe.each([
   });
 
   test('When the other participant has read my last message, then "Seen" shows inside the visible message list (bug 4)', async () => {
-    const { alice, bob, conversationId } = await pairWithMessages(browser, product.url, numbered(30), { viewport });
+    const { alice, bob, conversationId } = await pairWithMessages(e2e.browser, e2e.product.url, numbered(30), {
+      viewport,
+    });
     try {
       await alice.page.getByLabel('Message', { exact: true }).fill('Did you see this?');
       await alice.page.getByLabel('Message', { exact: true }).press('Enter');
       await alice.page.locator('.message[data-message-id]', { hasText: 'Did you see this?' }).waitFor();
-      await apiCall(product.url, 'POST', `/api/conversations/${conversationId}/read_messages`, bob.token);
+      await apiCall(e2e.product.url, 'POST', `/api/conversations/${conversationId}/read_messages`, bob.token);
       await alice.page.getByText('Seen', { exact: true }).waitFor();
       const seen = await box(alice.page, '.seen');
       const list = await box(alice.page, '.message-scroller');
@@ -115,7 +104,7 @@ describe.each([
   });
 
   test('When a short conversation is open, then it sits just above the composer, not at the top of a void', async () => {
-    const { alice } = await pairWithMessages(browser, product.url, ['Hi', 'Hello'], { viewport });
+    const { alice } = await pairWithMessages(e2e.browser, e2e.product.url, ['Hi', 'Hello'], { viewport });
     try {
       await alice.page.getByRole('list', { name: 'Messages' }).getByText('Hello').waitFor();
       const last = await box(alice.page, '.message:last-child');
@@ -128,7 +117,7 @@ describe.each([
 });
 
 test('When the screen is wide, then the list and the open conversation are side by side', async () => {
-  const { alice } = await pairWithMessages(browser, product.url, ['Side by side'], {
+  const { alice } = await pairWithMessages(e2e.browser, e2e.product.url, ['Side by side'], {
     viewport: DESKTOP,
   });
   try {
@@ -144,7 +133,7 @@ test('When the screen is wide, then the list and the open conversation are side 
 });
 
 test('When the screen is narrow, then one pane shows at a time, with a back button to the list', async () => {
-  const { alice, bob } = await pairWithMessages(browser, product.url, ['One pane'], { viewport: MOBILE });
+  const { alice, bob } = await pairWithMessages(e2e.browser, e2e.product.url, ['One pane'], { viewport: MOBILE });
   try {
     const conversations = alice.page.getByRole('list', { name: 'Conversations' });
     await alice.page.getByRole('list', { name: 'Messages' }).getByText('One pane').waitFor();
@@ -160,8 +149,8 @@ test('When the screen is narrow, then one pane shows at a time, with a back butt
 test('When the screen is 320 px wide, then no page overflows sideways', async () => {
   const longName = `${'w'.repeat(27)}_${uniqueUsername('x').slice(2)}`.slice(0, 39);
   const { alice } = await pairWithMessages(
-    browser,
-    product.url,
+    e2e.browser,
+    e2e.product.url,
     [`${'long'.repeat(40)} https://example.com/${'path/'.repeat(20)}`],
     { viewport: { width: 320, height: 640 } },
   );
@@ -170,7 +159,7 @@ test('When the screen is 320 px wide, then no page overflows sideways', async ()
     expect(size.scrollWidth).toBeLessThanOrEqual(320);
     const bubble = await box(alice.page, '.message');
     expect(bubble.right).toBeLessThanOrEqual(320);
-    const fresh = await logIn(browser, product.url, longName, { viewport: { width: 320, height: 640 } });
+    const fresh = await logIn(e2e.browser, e2e.product.url, longName, { viewport: { width: 320, height: 640 } });
     try {
       expect((await documentSize(fresh.page)).scrollWidth).toBeLessThanOrEqual(320);
       await fresh.page.getByRole('button', { name: 'Log out' }).click();

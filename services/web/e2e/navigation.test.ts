@@ -1,21 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { apiLogin } from './support/api-calls';
-import { startBrowserProduct, type BrowserProduct } from './support/browser-product';
-import { DESKTOP, logIn, MOBILE, uniqueUsername, type Product, type Viewport } from './support/product';
+import { useBrowserProduct } from './support/browser-product';
+import { BOTH_SIZES, logIn, uniqueUsername } from './support/product';
 import { loaded, openAs, openFromList, pairWithMessages } from './support/scenes';
 
 jest.setTimeout(60_000);
 
-let e2e: BrowserProduct | undefined;
-let product: Product;
-let browser: Browser;
-
-beforeAll(async () => {
-  e2e = await startBrowserProduct();
-  ({ product, browser } = e2e);
-}, 90_000);
-
-afterAll(() => e2e?.stop());
+const e2e = useBrowserProduct();
 
 /** What has keyboard focus: never <body> after a page change. */
 function focused(page: Page) {
@@ -29,13 +20,10 @@ function focused(page: Page) {
   });
 }
 
-describe.each([
-  ['desktop', DESKTOP],
-  ['mobile', MOBILE],
-] as [string, Viewport][])('Finding your way at %s size', (_, viewport) => {
+describe.each(BOTH_SIZES)('Finding your way at %s size', (_, viewport) => {
   test('When someone starts a conversation and goes back, then it is in their list, marked new, before and after a reload (bug 8)', async () => {
-    const bob = await apiLogin(product.url, uniqueUsername('bob'));
-    const alice = await logIn(browser, product.url, uniqueUsername('alice'), { viewport });
+    const bob = await apiLogin(e2e.product.url, uniqueUsername('bob'));
+    const alice = await logIn(e2e.browser, e2e.product.url, uniqueUsername('alice'), { viewport });
     try {
       await alice.page.getByLabel('Start conversation').fill(bob.authUser.username);
       await alice.page.getByRole('button', { name: 'Start' }).click();
@@ -55,9 +43,9 @@ describe.each([
 
   test('When the conversation does not exist, then the page says so, offers the way back, and has no message box (bug 9)', async () => {
     const alice = await openAs(
-      browser,
-      product.url,
-      await apiLogin(product.url, uniqueUsername('alice')),
+      e2e.browser,
+      e2e.product.url,
+      await apiLogin(e2e.product.url, uniqueUsername('alice')),
       '/conversations/999999',
       { viewport },
     );
@@ -80,13 +68,13 @@ describe.each([
       bob,
       conversationId,
     } = await pairWithMessages(
-      browser,
-      product.url,
+      e2e.browser,
+      e2e.product.url,
       Array.from({ length: 30 }, (_, i) => `Focus ${i + 1}`),
       { viewport },
     );
     await seeded.context.close();
-    const alice = await logIn(browser, product.url, aliceName, { viewport });
+    const alice = await logIn(e2e.browser, e2e.product.url, aliceName, { viewport });
     try {
       // After login: the page's heading.
       expect(await focused(alice.page)).toMatchObject({ tag: 'h1', text: 'Conversations' });
@@ -111,8 +99,8 @@ describe.each([
   });
 
   test('When there is nothing to show, then the empty states say what to do: no conversations, no match, a new conversation', async () => {
-    const bob = await apiLogin(product.url, uniqueUsername('bob'));
-    const alice = await logIn(browser, product.url, uniqueUsername('alice'), { viewport });
+    const bob = await apiLogin(e2e.product.url, uniqueUsername('bob'));
+    const alice = await logIn(e2e.browser, e2e.product.url, uniqueUsername('alice'), { viewport });
     try {
       await alice.page.getByText('No conversations yet').waitFor();
       const start = alice.page.getByLabel('Start conversation');
@@ -131,9 +119,9 @@ describe.each([
   });
 
   test('When the list and the conversation are loading, then skeletons stand in for them', async () => {
-    const { alice: seeded, aliceName } = await pairWithMessages(browser, product.url, ['Hi'], { viewport });
+    const { alice: seeded, aliceName } = await pairWithMessages(e2e.browser, e2e.product.url, ['Hi'], { viewport });
     await seeded.context.close();
-    const alice = await logIn(browser, product.url, aliceName, { viewport });
+    const alice = await logIn(e2e.browser, e2e.product.url, aliceName, { viewport });
     try {
       let release: () => void = () => {};
       const held = new Promise<void>((resolve) => (release = resolve));
@@ -154,8 +142,8 @@ describe.each([
 
   test('When the reader scrolls to the top, then older messages load above and what they were reading stays in place', async () => {
     const { alice } = await pairWithMessages(
-      browser,
-      product.url,
+      e2e.browser,
+      e2e.product.url,
       Array.from({ length: 60 }, (_, i) => `Scroll ${i + 1}`),
       { viewport },
     );
@@ -179,11 +167,11 @@ describe.each([
   });
 
   test('When using only the keyboard, then one can skip to the content, log in, start a conversation and send', async () => {
-    const bob = await apiLogin(product.url, uniqueUsername('bob'));
-    const context = await browser.newContext({ viewport });
+    const bob = await apiLogin(e2e.product.url, uniqueUsername('bob'));
+    const context = await e2e.browser.newContext({ viewport });
     const page = await context.newPage();
     try {
-      await page.goto(product.url);
+      await page.goto(e2e.product.url);
       await page.getByLabel('Username').waitFor();
       // The skip link comes first (just before the focused username field) and takes focus to the page's heading.
       await page.keyboard.press('Shift+Tab');
@@ -196,6 +184,10 @@ describe.each([
       await page.getByRole('heading', { level: 1, name: 'Conversations' }).waitFor();
       await page.getByLabel('Start conversation').focus();
       await page.keyboard.type(bob.authUser.username);
+      // As a person would, once the suggestion that names them has come.
+      await page
+        .locator(`#username-suggestions option[value="${bob.authUser.username}"]`)
+        .waitFor({ state: 'attached' });
       await page.keyboard.press('Enter');
       await page.getByText(`Say hi to ${bob.authUser.username}`).waitFor();
       await page.getByLabel('Message', { exact: true }).focus();

@@ -1,22 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { apiCall, apiLogin, apiSend, apiStart } from './support/api-calls';
-import { startBrowserProduct, type BrowserProduct } from './support/browser-product';
-import { DESKTOP, MOBILE, uniqueUsername, type Product, type Viewport } from './support/product';
+import { useBrowserProduct } from './support/browser-product';
+import { BOTH_SIZES, uniqueUsername } from './support/product';
 import { CONTROLLABLE_VISIBILITY, NOTIFICATION_SPY, notificationsShown, setTabHidden } from './support/page-hooks';
 import { openAs, pairWithMessages } from './support/scenes';
 
 jest.setTimeout(60_000);
 
-let e2e: BrowserProduct | undefined;
-let product: Product;
-let browser: Browser;
-
-beforeAll(async () => {
-  e2e = await startBrowserProduct();
-  ({ product, browser } = e2e);
-}, 90_000);
-
-afterAll(() => e2e?.stop());
+const e2e = useBrowserProduct();
 
 const numbered = (count: number) => Array.from({ length: count }, (_, i) => `Older message ${i + 1}`);
 
@@ -30,16 +21,13 @@ function readRequests(page: Page): string[] {
 }
 
 async function otherReadAt(conversationId: string, token: string): Promise<number> {
-  const conversation = await apiCall(product.url, 'GET', `/api/conversations/${conversationId}`, token);
+  const conversation = await apiCall(e2e.product.url, 'GET', `/api/conversations/${conversationId}`, token);
   return Date.parse(conversation.otherParticipantReadAt);
 }
 
-describe.each([
-  ['desktop', DESKTOP],
-  ['mobile', MOBILE],
-] as [string, Viewport][])('Reading at %s size', (_, viewport) => {
+describe.each(BOTH_SIZES)('Reading at %s size', (_, viewport) => {
   test('When a message arrives while the reader is scrolled far up or the tab is hidden, then it is marked read only once it is on screen in a visible tab (bug 5)', async () => {
-    const { alice, bob, conversationId } = await pairWithMessages(browser, product.url, numbered(40), {
+    const { alice, bob, conversationId } = await pairWithMessages(e2e.browser, e2e.product.url, numbered(40), {
       viewport,
       initScripts: [CONTROLLABLE_VISIBILITY],
     });
@@ -53,13 +41,13 @@ describe.each([
       // Scrolling to the top loads the older page; wait for it so nothing moves any more.
       await alice.page.getByRole('button', { name: 'Load older messages' }).waitFor({ state: 'hidden' });
       await scroller.evaluate((node) => (node.scrollTop = 0));
-      const first = await apiSend(product.url, bob.token, conversationId, 'Sent while Alice reads old ones');
+      const first = await apiSend(e2e.product.url, bob.token, conversationId, 'Sent while Alice reads old ones');
       await alice.page.getByRole('button', { name: 'New messages' }).waitFor();
       // Tab hidden, at the bottom: on screen but not seen.
       await setTabHidden(alice.page, true);
       await alice.page.getByRole('button', { name: 'New messages' }).click();
       await messages.getByText('Sent while Alice reads old ones').waitFor();
-      const second = await apiSend(product.url, bob.token, conversationId, 'Sent while the tab is hidden');
+      const second = await apiSend(e2e.product.url, bob.token, conversationId, 'Sent while the tab is hidden');
       await messages.getByText('Sent while the tab is hidden').waitFor();
       // A negative check needs a window: longer than the page's short delay before marking read.
       await alice.page.waitForTimeout(1000);
@@ -82,15 +70,15 @@ describe.each([
   test('When messages wait in several conversations, then the list shows each count, the title the total, and opening one names it in the title', async () => {
     const aliceName = uniqueUsername('alice');
     const [alice, carol, dave] = await Promise.all([
-      apiLogin(product.url, aliceName),
-      apiLogin(product.url, uniqueUsername('carol')),
-      apiLogin(product.url, uniqueUsername('dave')),
+      apiLogin(e2e.product.url, aliceName),
+      apiLogin(e2e.product.url, uniqueUsername('carol')),
+      apiLogin(e2e.product.url, uniqueUsername('dave')),
     ]);
-    const withCarol = await apiStart(product.url, carol.token, aliceName);
-    const withDave = await apiStart(product.url, dave.token, aliceName);
-    for (const text of ['c1', 'c2', 'c3']) await apiSend(product.url, carol.token, withCarol, text);
-    for (const text of ['d1', 'd2']) await apiSend(product.url, dave.token, withDave, text);
-    const page = await openAs(browser, product.url, alice, '/', { viewport });
+    const withCarol = await apiStart(e2e.product.url, carol.token, aliceName);
+    const withDave = await apiStart(e2e.product.url, dave.token, aliceName);
+    for (const text of ['c1', 'c2', 'c3']) await apiSend(e2e.product.url, carol.token, withCarol, text);
+    for (const text of ['d1', 'd2']) await apiSend(e2e.product.url, dave.token, withDave, text);
+    const page = await openAs(e2e.browser, e2e.product.url, alice, '/', { viewport });
     try {
       const list = page.page.getByRole('list', { name: 'Conversations' });
       const carolRow = list.locator(`[data-conversation-id="${withCarol}"]`);
@@ -99,7 +87,7 @@ describe.each([
       expect(await list.locator(`[data-conversation-id="${withDave}"] .badge`).textContent()).toContain('2');
       await page.page.waitForFunction(() => document.title === '(5) Messenger');
       // Live, too.
-      await apiSend(product.url, dave.token, withDave, 'd3');
+      await apiSend(e2e.product.url, dave.token, withDave, 'd3');
       await page.page.waitForFunction(() => document.title === '(6) Messenger');
       await carolRow.getByRole('link').click();
       await page.page.waitForFunction((name) => document.title === `(3) ${name} · Messenger`, carol.authUser.username);
@@ -109,9 +97,9 @@ describe.each([
   });
 
   test('When a message arrives in the open conversation, then a polite live region announces it with the sender’s name', async () => {
-    const { alice, bob, conversationId } = await pairWithMessages(browser, product.url, ['Hi'], { viewport });
+    const { alice, bob, conversationId } = await pairWithMessages(e2e.browser, e2e.product.url, ['Hi'], { viewport });
     try {
-      await apiSend(product.url, bob.token, conversationId, 'Are you there?');
+      await apiSend(e2e.product.url, bob.token, conversationId, 'Are you there?');
       const region = alice.page.locator('[aria-live="polite"]', { hasText: 'Are you there?' });
       await region.waitFor({ state: 'attached' });
       expect(await region.textContent()).toBe(`${bob.name}: Are you there?`);
@@ -123,28 +111,28 @@ describe.each([
   test('When notifications are turned on and the tab is hidden, then a message shows one with the sender’s name, and none while the tab is visible', async () => {
     const aliceName = uniqueUsername('alice');
     const [alice, bob] = await Promise.all([
-      apiLogin(product.url, aliceName),
-      apiLogin(product.url, uniqueUsername('bob')),
+      apiLogin(e2e.product.url, aliceName),
+      apiLogin(e2e.product.url, uniqueUsername('bob')),
     ]);
-    const conversationId = await apiStart(product.url, bob.token, aliceName);
-    await apiSend(product.url, bob.token, conversationId, 'First');
-    const page = await openAs(browser, product.url, alice, '/', {
+    const conversationId = await apiStart(e2e.product.url, bob.token, aliceName);
+    await apiSend(e2e.product.url, bob.token, conversationId, 'First');
+    const page = await openAs(e2e.browser, e2e.product.url, alice, '/', {
       viewport,
       initScripts: [CONTROLLABLE_VISIBILITY, NOTIFICATION_SPY],
     });
-    await page.context.grantPermissions(['notifications'], { origin: product.url });
+    await page.context.grantPermissions(['notifications'], { origin: e2e.product.url });
     try {
       await page.page.getByRole('button', { name: 'Turn on notifications' }).click();
       await page.page.getByRole('button', { name: 'Turn off notifications' }).waitFor();
       const list = page.page.getByRole('list', { name: 'Conversations' });
 
       // Visible tab: the list shows the message, and no notification was made for it.
-      await apiSend(product.url, bob.token, conversationId, 'While you look');
+      await apiSend(e2e.product.url, bob.token, conversationId, 'While you look');
       await list.getByText('While you look').waitFor();
       expect(await notificationsShown(page.page)).toEqual([]);
 
       await setTabHidden(page.page, true);
-      await apiSend(product.url, bob.token, conversationId, 'While you are away');
+      await apiSend(e2e.product.url, bob.token, conversationId, 'While you are away');
       await list.getByText('While you are away').waitFor();
       expect(await notificationsShown(page.page)).toEqual([
         { title: bob.authUser.username, body: 'While you are away', tag: conversationId },

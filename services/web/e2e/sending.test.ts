@@ -1,36 +1,29 @@
-import type { Browser, Request } from 'playwright-core';
+import type { Request } from 'playwright-core';
 import { apiCall, apiLogin, apiSend, apiStart } from './support/api-calls';
-import { confirmedMessage, startBrowserProduct, type BrowserProduct } from './support/browser-product';
-import { DESKTOP, MOBILE, uniqueUsername, waitForConnection, type Product, type Viewport } from './support/product';
+import { confirmedMessage, useBrowserProduct } from './support/browser-product';
+import { BOTH_SIZES, uniqueUsername, waitForConnection } from './support/product';
 import { openFromList, pairWithMessages } from './support/scenes';
 
 jest.setTimeout(60_000);
 
-let e2e: BrowserProduct | undefined;
-let product: Product;
-let browser: Browser;
-
-beforeAll(async () => {
-  e2e = await startBrowserProduct();
-  ({ product, browser } = e2e);
-}, 90_000);
-
-afterAll(() => e2e?.stop());
+const e2e = useBrowserProduct();
 
 const isSend = (request: Request) =>
   request.method() === 'POST' && /\/api\/conversations\/\d+\/messages$/.test(new URL(request.url()).pathname);
 
 async function storedContents(conversationId: string, token: string): Promise<string[]> {
-  const page = await apiCall(product.url, 'GET', `/api/conversations/${conversationId}/messages?markRead=false`, token);
+  const page = await apiCall(
+    e2e.product.url,
+    'GET',
+    `/api/conversations/${conversationId}/messages?markRead=false`,
+    token,
+  );
   return (page as { content: string }[]).map((message) => message.content).reverse();
 }
 
-describe.each([
-  ['desktop', DESKTOP],
-  ['mobile', MOBILE],
-] as [string, Viewport][])('Sending at %s size', (_, viewport) => {
+describe.each(BOTH_SIZES)('Sending at %s size', (_, viewport) => {
   test('When spaces the server collapses push the raw text past 480, then the counter shows what will be stored and the send goes through (bug 6)', async () => {
-    const { alice, bob, conversationId } = await pairWithMessages(browser, product.url, ['Hi'], { viewport });
+    const { alice, bob, conversationId } = await pairWithMessages(e2e.browser, e2e.product.url, ['Hi'], { viewport });
     try {
       const field = alice.page.getByLabel('Message', { exact: true });
       const counter = alice.page.locator('#message-counter');
@@ -49,7 +42,7 @@ describe.each([
   });
 
   test('When a message has blank lines and indentation, then they arrive as typed, trimmed only at the ends (bug 7)', async () => {
-    const { alice, bob, conversationId } = await pairWithMessages(browser, product.url, ['Hi'], { viewport });
+    const { alice, bob, conversationId } = await pairWithMessages(e2e.browser, e2e.product.url, ['Hi'], { viewport });
     try {
       const typed = '  All of that.\n\nAnd a camera!\n\n\n\nShopping:\n  - milk\n  - eggs  \n';
       const stored = 'All of that.\n\nAnd a camera!\n\nShopping:\n  - milk\n  - eggs';
@@ -65,7 +58,7 @@ describe.each([
   });
 
   test('When a message is sent, then it shows at once as "Sending…" and becomes sent when the server answers', async () => {
-    const { alice } = await pairWithMessages(browser, product.url, ['Hi'], { viewport });
+    const { alice } = await pairWithMessages(e2e.browser, e2e.product.url, ['Hi'], { viewport });
     try {
       // Hold the request until the test lets it go.
       let release: () => void = () => {};
@@ -90,7 +83,7 @@ describe.each([
   });
 
   test('When a send fails, then it says "Not sent" with Retry and Delete; Retry resends with the same clientId and stores it once', async () => {
-    const { alice, bob, conversationId } = await pairWithMessages(browser, product.url, ['Hi'], { viewport });
+    const { alice, bob, conversationId } = await pairWithMessages(e2e.browser, e2e.product.url, ['Hi'], { viewport });
     try {
       const bodies: string[] = [];
       alice.page.on('request', (request) => {
@@ -138,7 +131,7 @@ describe.each([
   });
 
   test('When Retry is used after the answer was lost, then the server answers the stored message and nothing is doubled', async () => {
-    const { alice, bob, conversationId } = await pairWithMessages(browser, product.url, ['Hi'], { viewport });
+    const { alice, bob, conversationId } = await pairWithMessages(e2e.browser, e2e.product.url, ['Hi'], { viewport });
     try {
       // The stream is cut, so the message's own event cannot settle it: only Retry can.
       await alice.page.route('**/api/messages?**', (route) => route.abort('failed'));
@@ -168,7 +161,7 @@ describe.each([
   });
 
   test('When the browser is offline, then a message waits visibly, the banner says so, and it goes once the connection is back', async () => {
-    const { alice, bob, conversationId } = await pairWithMessages(browser, product.url, ['Hi'], { viewport });
+    const { alice, bob, conversationId } = await pairWithMessages(e2e.browser, e2e.product.url, ['Hi'], { viewport });
     try {
       await alice.context.setOffline(true);
       await waitForConnection(alice.page, 'reconnecting');
@@ -189,10 +182,15 @@ describe.each([
   });
 
   test('When text is typed, then the box grows, says whom it writes to, and keeps a draft per conversation while navigating', async () => {
-    const { alice, aliceName, bob } = await pairWithMessages(browser, product.url, ['Hi'], { viewport });
+    const { alice, aliceName, bob } = await pairWithMessages(e2e.browser, e2e.product.url, ['Hi'], { viewport });
     try {
-      const carol = await apiLogin(product.url, uniqueUsername('carol'));
-      await apiSend(product.url, carol.token, await apiStart(product.url, carol.token, aliceName), 'Hello from Carol');
+      const carol = await apiLogin(e2e.product.url, uniqueUsername('carol'));
+      await apiSend(
+        e2e.product.url,
+        carol.token,
+        await apiStart(e2e.product.url, carol.token, aliceName),
+        'Hello from Carol',
+      );
       const field = alice.page.getByLabel('Message', { exact: true });
       expect(await field.getAttribute('placeholder')).toBe(`Message ${bob.name}…`);
       const height = await field.evaluate((node) => node.getBoundingClientRect().height);

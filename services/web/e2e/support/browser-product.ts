@@ -33,6 +33,20 @@ export async function startBrowserProduct(env: Record<string, string> = {}): Pro
   }
 }
 
+/**
+ * The product and a browser for the whole test file: started before its first test,
+ * stopped after its last. Tests share the browser, never state: each makes its own
+ * users and browser contexts.
+ */
+export function useBrowserProduct(env: Record<string, string> = {}): BrowserProduct {
+  const shared = {} as BrowserProduct;
+  beforeAll(async () => {
+    Object.assign(shared, await startBrowserProduct(env));
+  }, 90_000);
+  afterAll(() => shared.stop?.());
+  return shared;
+}
+
 /** Sends `text` from the open conversation and waits until the server confirmed it (not only shown as sending). */
 export async function send({ page }: UserPage, text: string): Promise<void> {
   await page.getByLabel('Message', { exact: true }).fill(text);

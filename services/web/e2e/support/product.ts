@@ -111,6 +111,11 @@ export interface UserPage {
 export const DESKTOP = { width: 1280, height: 800 };
 export const MOBILE = { width: 390, height: 844 };
 export type Viewport = { width: number; height: number };
+/** For `describe.each`: every behaviour at both sizes. */
+export const BOTH_SIZES: [string, Viewport][] = [
+  ['desktop', DESKTOP],
+  ['mobile', MOBILE],
+];
 
 export interface ContextOptions {
   viewport?: Viewport;
