@@ -5,7 +5,8 @@ const LABELS: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
   connected: 'Connected',
   reconnecting: 'Reconnecting… New messages will appear when the connection is back.',
-  stopped: 'Offline',
+  // Logged out: nothing to say ("Offline" would be announced after every logout).
+  stopped: '',
 };
 
 /**
