@@ -2,11 +2,16 @@ import type { Page } from 'playwright-core';
 import { apiCall } from './support/api-calls';
 import { useBrowserProduct } from './support/browser-product';
 import { BOTH_SIZES, DESKTOP, logIn, MOBILE, uniqueUsername } from './support/product';
-import { pairWithMessages } from './support/scenes';
+import { avatarColour } from '../src/client/components/avatar';
+import { insertMessagesAt } from '../../../test/support/messages-fixtures';
+import { useTestDatabase } from '../../../test/support/messages-app';
+import { apiLogin, apiSend, apiStart } from './support/api-calls';
+import { openAs, pairWithMessages } from './support/scenes';
 
 jest.setTimeout(60_000);
 
 const e2e = useBrowserProduct();
+const db = useTestDatabase();
 
 const numbered = (count: number) => Array.from({ length: count }, (_, i) => `Message number ${i + 1}`);
 
@@ -171,4 +176,62 @@ test('When the screen is 320 px wide, then no page overflows sideways', async ()
   } finally {
     await alice.context.close();
   }
+});
+
+describe.each(BOTH_SIZES)('Messages at %s size', (_, viewport) => {
+  test('When messages span days and senders, then days are separated ("Today", "Yesterday", a date), one sender’s run is grouped, times follow the locale and avatars the user’s colour', async () => {
+    const aliceName = uniqueUsername('alice');
+    const [alice, bob] = await Promise.all([
+      apiLogin(e2e.product.url, aliceName),
+      apiLogin(e2e.product.url, uniqueUsername('bob')),
+    ]);
+    const conversationId = await apiStart(e2e.product.url, bob.token, aliceName);
+    const day = 86_400_000;
+    const yesterday = new Date(Date.now() - day);
+    const at = (base: Date, hours: number, minutes: number) =>
+      new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth(), base.getUTCDate(), hours, minutes));
+    await insertMessagesAt(db, conversationId, [
+      { userId: bob.authUser.id, content: 'Two days ago', createdAt: at(new Date(Date.now() - 2 * day), 9, 0) },
+      { userId: bob.authUser.id, content: 'Yesterday, first', createdAt: at(yesterday, 15, 5) },
+      { userId: bob.authUser.id, content: 'Yesterday, grouped', createdAt: at(yesterday, 15, 6) },
+      { userId: alice.authUser.id, content: 'Mine, yesterday', createdAt: at(yesterday, 15, 7) },
+    ]);
+    await apiSend(e2e.product.url, bob.token, conversationId, 'Today, just now');
+
+    for (const [locale, expected] of [
+      // 24 h in Britain, 12 h in the US (its space before PM may be a narrow no-break one).
+      ['en-GB', /^15:05$/],
+      ['en-US', /^3:05\sPM$/],
+    ] as const) {
+      const user = await openAs(e2e.browser, e2e.product.url, alice, `/conversations/${conversationId}`, {
+        viewport,
+        locale,
+        timezoneId: 'UTC',
+      });
+      try {
+        const messages = user.page.getByRole('list', { name: 'Messages' });
+        await messages.getByText('Today, just now').waitFor();
+        const days = await messages.locator('.day-label').allTextContents();
+        expect(days).toHaveLength(3);
+        expect(days.slice(1)).toEqual(['Yesterday', 'Today']);
+        const item = (text: string) => messages.locator('.message', { hasText: text });
+        expect(await item('Yesterday, first').locator('time').textContent()).toMatch(expected);
+        expect(await item('Today, just now').locator('time').textContent()).toBe('now');
+        const grouped = await Promise.all(
+          ['Yesterday, first', 'Yesterday, grouped', 'Mine, yesterday'].map((text) =>
+            item(text).evaluate((node) => node.classList.contains('continued')),
+          ),
+        );
+        expect(grouped).toEqual([false, true, false]);
+        const colour = await item('Yesterday, first')
+          .locator('.avatar')
+          .evaluate((node) => getComputedStyle(node).backgroundColor);
+        const hex = avatarColour(bob.authUser.id);
+        const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+        expect(colour).toBe(`rgb(${rgb.join(', ')})`);
+      } finally {
+        await user.context.close();
+      }
+    }
+  });
 });

@@ -119,8 +119,16 @@ export const BOTH_SIZES: [string, Viewport][] = [
 
 export interface ContextOptions {
   viewport?: Viewport;
+  /** The browser's locale and time zone (defaults: the machine's). */
+  locale?: string;
+  timezoneId?: string;
   /** Scripts that run in every page of the context before the app (test hooks, spies). */
   initScripts?: string[];
+}
+
+export function newContext(browser: Browser, options: ContextOptions): Promise<BrowserContext> {
+  const { viewport = DESKTOP, locale, timezoneId } = options;
+  return browser.newContext({ viewport, locale, timezoneId });
 }
 
 /** A fresh browser context (its own localStorage) logged in as `username` on the home page. */
@@ -130,7 +138,7 @@ export async function logIn(
   username: string,
   options: ContextOptions = {},
 ): Promise<UserPage> {
-  const context = await browser.newContext({ viewport: options.viewport ?? DESKTOP });
+  const context = await newContext(browser, options);
   for (const script of options.initScripts ?? []) await context.addInitScript(script);
   const page = await context.newPage();
   const dialogs: string[] = [];

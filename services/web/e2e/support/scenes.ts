@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { apiLogin, apiSend, apiStart, type LoginAnswer } from './api-calls';
-import { DESKTOP, uniqueUsername, waitForConnection, type ContextOptions, type UserPage } from './product';
+import { newContext, uniqueUsername, waitForConnection, type ContextOptions, type UserPage } from './product';
 
 export interface Pair {
   /** Alice in a browser, logged in on the home page. */
@@ -50,7 +50,7 @@ export async function openAs(
     `if (!sessionStorage.getItem('e2e.seeded')) { sessionStorage.setItem('e2e.seeded', '1'); localStorage.setItem('messenger.session', ${JSON.stringify(session)}); }`,
     ...(options.initScripts ?? []),
   ];
-  const context = await browser.newContext({ viewport: options.viewport ?? DESKTOP });
+  const context = await newContext(browser, options);
   for (const script of initScripts) await context.addInitScript(script);
   const page = await context.newPage();
   const dialogs: string[] = [];
@@ -58,18 +58,53 @@ export async function openAs(
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
+  watchProblems(page);
   await page.goto(url + path);
   await waitForConnection(page, 'connected');
   if (path.startsWith('/conversations/')) await loaded(page);
   return { context, page, dialogs };
 }
 
-/** The open conversation has loaded (its list is no longer busy). */
+const problems = new WeakMap<Page, string[]>();
+
+/** Remembers what went wrong in the page (script errors, failed or 5xx requests), to explain a timeout. */
+function watchProblems(page: Page) {
+  const seen: string[] = [];
+  problems.set(page, seen);
+  page.on('pageerror', (error) => seen.push(`script error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 500) seen.push(`${response.status()} ${response.url()}`);
+  });
+  page.on('requestfailed', (request) => {
+    // The event stream is cut on purpose by some tests and on every page change.
+    if (!new URL(request.url()).pathname.startsWith('/api/messages')) {
+      seen.push(`failed ${request.url()}: ${request.failure()?.errorText}`);
+    }
+  });
+}
+
+/**
+ * The open conversation has loaded (its list is no longer busy) or said why not; an
+ * error state or a timeout fails with what the page showed and what went wrong in it.
+ */
 export async function loaded(page: Page): Promise<void> {
-  await page
-    .locator('ol.messages:not([aria-busy])')
-    .or(page.getByText('Conversation not found'))
-    .waitFor({ state: 'attached' });
+  const error = page.locator('.page-error:not(:empty)');
+  try {
+    await page
+      .locator('ol.messages:not([aria-busy])')
+      .or(page.getByText('Conversation not found'))
+      .or(error)
+      .first()
+      .waitFor({ state: 'attached' });
+    if (!(await error.count())) return;
+  } catch (caught) {
+    if (!(caught instanceof Error) || caught.name !== 'TimeoutError') throw caught;
+  }
+  const shown = (await error.count()) ? await error.first().textContent() : 'nothing';
+  throw new Error(
+    `The conversation did not load at ${page.url()}: the page shows ${shown}; ` +
+      `problems seen: ${JSON.stringify(problems.get(page) ?? [])}`,
+  );
 }
 
 /** Opens a conversation by its address (a full page load) and waits until it has loaded. */

@@ -21,6 +21,8 @@ export interface TokenAnswer {
 export const PAGE_SIZE = 25;
 // A send still unanswered after this long is shown as "Not sent", with Retry.
 const SEND_TIMEOUT_MS = 15_000;
+// Any other request: a page never waits forever on a hung connection, it says so and offers to try again.
+const REQUEST_TIMEOUT_MS = 20_000;
 
 /**
  * The messages service's REST API (issue 2), same origin. `getToken` gives the
@@ -28,7 +30,7 @@ const SEND_TIMEOUT_MS = 15_000;
  * no longer accepts it (expired, or the user is gone), so the app can log out.
  */
 export function createApiClient(getToken: () => string | undefined, onUnauthorized: () => void) {
-  async function request<T>(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<T> {
+  async function request<T>(method: string, path: string, body?: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = getToken();
     if (token) headers.authorization = `Bearer ${token}`;
@@ -39,7 +41,7 @@ export function createApiClient(getToken: () => string | undefined, onUnauthoriz
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (caught) {
       if (caught instanceof DOMException && caught.name === 'TimeoutError') {
