@@ -244,6 +244,7 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
       if (buttonHadFocus && !hasOlder && newestOlder) focusMessage(newestOlder);
     } catch (caught) {
       showError(caught, () => void loadOlderPage());
+      return;
     } finally {
       loadingOlder = false;
       loadOlder.removeAttribute('aria-busy');
