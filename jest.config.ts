@@ -10,6 +10,9 @@ const config: Config = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // openid-client and its dependencies ship as ES modules only: compiled like our own
+  // code, as jest loads everything as CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose)/)'],
   testTimeout: 30_000,
   maxWorkers: 2,
 };

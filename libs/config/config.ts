@@ -68,6 +68,15 @@ const envSchema = z.object({
   STREAM_RETRY_MS: positiveInt(2000),
   STREAM_MAX_BUFFERED_BYTES: positiveInt(1024 * 1024),
   STREAM_SHUTDOWN_SPREAD_MS: z.coerce.number().int().min(0).max(8000).default(3000),
+  // Sign in with GitHub: on when both the client id and secret are set (see githubSettings).
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  // Other hosts for GitHub Enterprise, or a local fake provider in tests.
+  GITHUB_OAUTH_URL: url('https://github.com', ['https:', 'http:']),
+  GITHUB_API_URL: url('https://api.github.com', ['https:', 'http:']),
+  PUBLIC_URL: httpUrl()
+    .refine(isOrigin, 'must be an origin only (scheme, host and port; no path, query or fragment)')
+    .optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -90,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     );
   }
   const jwtSecret = e.JWT_SECRET || DEVELOPMENT_JWT_SECRET;
+  const publicUrl = e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : `http://127.0.0.1:${e.WEB_PORT}`;
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -102,7 +112,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       tokenTtlSeconds: e.JWT_TTL_SECONDS,
       streamTokenTtlSeconds: e.STREAM_TOKEN_TTL_SECONDS,
       devLogin: e.DEV_LOGIN ?? !production,
+      github: githubSettings(e, production),
     },
+    /** The origin users reach (the web app), for URLs the services hand out: the OAuth callback, login redirects. */
+    publicUrl,
     events: {
       prefix: e.EVENTS_PREFIX,
       logMaxEvents: e.EVENTS_LOG_MAX_EVENTS,
@@ -122,6 +135,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       streamUrl: e.STREAM_URL ?? `http://127.0.0.1:${e.STREAM_PORT}`,
     },
   };
+}
+
+/**
+ * Null when GitHub login is off. Both credentials or neither: one without the other is
+ * a mistake worth stopping for, not a silently disabled login. PUBLIC_URL becomes the
+ * registered callback's origin, so production must say it rather than guess.
+ */
+function githubSettings(e: z.output<typeof envSchema>, production: boolean) {
+  const id = e.GITHUB_CLIENT_ID;
+  const secret = e.GITHUB_CLIENT_SECRET;
+  if (!id && !secret) return null;
+  if (!id)
+    throw new ConfigError('Invalid configuration:\n  GITHUB_CLIENT_ID: must be set when GITHUB_CLIENT_SECRET is');
+  if (!secret)
+    throw new ConfigError('Invalid configuration:\n  GITHUB_CLIENT_SECRET: must be set when GITHUB_CLIENT_ID is');
+  if (production && !e.PUBLIC_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PUBLIC_URL: must be set when GitHub login is on (GITHUB_CLIENT_ID) and NODE_ENV=production',
+    );
+  }
+  return {
+    clientId: id,
+    clientSecret: secret,
+    oauthUrl: e.GITHUB_OAUTH_URL.replace(/\/$/, ''),
+    apiUrl: e.GITHUB_API_URL.replace(/\/$/, ''),
+  };
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const { pathname, search, hash, username, password } = new URL(value);
+    return pathname === '/' && !search && !hash && !username && !password;
+  } catch {
+    return false;
+  }
 }
 
 // `FOO=` in a shell or compose file means "not set", not "set to the empty string".

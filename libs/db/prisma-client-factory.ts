@@ -5,11 +5,23 @@ import { redactUrl } from '../config/redact-url';
 export type Database = PrismaClient;
 
 /**
+ * How long a query waits for a connection: to open one (pg's connect timeout) or for
+ * one of the pool's to come free (pg-pool's wait). Without it, pg waits for ever: a
+ * PostgreSQL that accepts TCP but does not answer, or a pool that stays full, would
+ * hold requests open. When it expires the request answers 503 (database-unavailable.ts).
+ */
+export const CONNECTION_TIMEOUT_MS = 3000;
+
+/**
  * Prisma over the pg driver adapter: queries run through Prisma's WebAssembly query
  * compiler, so no native engine is downloaded or needed.
  */
 export function createDatabase(databaseUrl: string, options: { poolSize?: number } = {}): Database {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+  });
   return new PrismaClient({ adapter });
 }
 

@@ -1,6 +1,7 @@
 /**
  * The one error model of the HTTP services: domain code throws an AppError, and
- * error-middleware.ts turns it into `{"error": {"code", "message", "fields"?}}`.
+ * error-middleware.ts turns it into `{"error": {"code", "message", "fields"?}}`
+ * (json-response.ts does the same for the services' raw node:http handlers).
  */
 export class AppError extends Error {
   override name = 'AppError';
@@ -15,6 +16,7 @@ export class AppError extends Error {
   }
 }
 
+export const badRequest = (message: string, code = 'bad_request') => new AppError(400, code, message);
 export const unauthorized = (message = 'Authentication required', code = 'unauthorized') =>
   new AppError(401, code, message, undefined, { 'WWW-Authenticate': 'Bearer' });
 export const forbidden = (message: string, code = 'forbidden') => new AppError(403, code, message);
@@ -22,4 +24,12 @@ export const notFound = (message = 'Not found', code = 'not_found') => new AppEr
 export const notAcceptable = (message: string) => new AppError(406, 'not_acceptable', message);
 export const validationFailed = (fields: Record<string, string>, message = 'Validation failed') =>
   new AppError(422, 'validation_failed', message, fields);
-export const serviceUnavailable = (message: string, code = 'unavailable') => new AppError(503, code, message);
+/** A dependency is down or the service is stopping: the client may retry, after `retryAfterSeconds` when given. */
+export const serviceUnavailable = (message: string, code = 'unavailable', retryAfterSeconds?: number) =>
+  new AppError(
+    503,
+    code,
+    message,
+    undefined,
+    retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(retryAfterSeconds) },
+  );

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
+import { isDatabaseUnavailable } from '../db/database-unavailable';
 import type { Logger } from '../logger/logger';
-import { AppError } from './app-error';
+import { AppError, serviceUnavailable } from './app-error';
 
 interface HttpLikeError {
   status?: number;
@@ -19,9 +20,14 @@ const BODY_ERRORS: Record<string, { code: string; message: string }> = {
   'request.aborted': { code: 'request_aborted', message: 'Request aborted' },
 };
 
+/** How long a client should wait before retrying when PostgreSQL is unavailable: about a restart. */
+export const DATABASE_RETRY_AFTER_SECONDS = 3;
+
 /**
- * Registered first: maps AppError and client errors to JSON, anything unexpected to
- * a generic 500 (logged with its stack, never shown to the client).
+ * Registered first: maps AppError and client errors to JSON, PostgreSQL being
+ * unreachable to 503 `database_unavailable` (libs/db/database-unavailable.ts), and
+ * anything else to a generic 500, logged with its stack and never shown to the client.
+ * A 503 is an outage, not a bug: it is logged as a warning, without a stack.
  */
 export function errorMiddleware(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -32,7 +38,11 @@ export function errorMiddleware(logger: Logger): Middleware {
       }
     } catch (caught) {
       const { status, body, headers } = toResponse(caught);
-      if (status >= 500) logger.error({ err: caught, method: ctx.method, path: ctx.path }, 'request failed');
+      if (status === 500) logger.error({ err: caught, method: ctx.method, path: ctx.path }, 'request failed');
+      else if (status >= 500) {
+        const cause = caught instanceof AppError ? body.error.code : String((caught as Error)?.message).slice(-200);
+        logger.warn({ method: ctx.method, path: ctx.path, status, cause }, 'request failed: unavailable');
+      }
       ctx.status = status;
       ctx.body = body;
       if (headers) ctx.set(headers);
@@ -41,8 +51,18 @@ export function errorMiddleware(logger: Logger): Middleware {
 }
 
 function toResponse(caught: unknown) {
+  if (!(caught instanceof AppError) && isDatabaseUnavailable(caught)) {
+    caught = serviceUnavailable(
+      'The database is unavailable right now; retry shortly',
+      'database_unavailable',
+      DATABASE_RETRY_AFTER_SECONDS,
+    );
+  }
   if (caught instanceof AppError) {
-    const error: Record<string, unknown> = { code: caught.code, message: caught.message };
+    const error: { code: string; message: string; fields?: Record<string, string> } = {
+      code: caught.code,
+      message: caught.message,
+    };
     if (caught.fields) error.fields = caught.fields;
     return { status: caught.status, body: { error }, headers: caught.headers };
   }

@@ -1,22 +1,28 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger/logger';
+import { loggableUrl } from './loggable-url';
 
-/** One log line per finished request. Query tokens are redacted from the URL. */
+/** One log line per finished request. Secrets in the URL are redacted (loggable-url.ts). */
 export function requestLogger(logger: Logger): Middleware {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     try {
       await next();
     } finally {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info(
-        { method: ctx.method, url: redactUrlTokens(ctx.originalUrl), status: ctx.status, ms: Math.round(ms * 10) / 10 },
-        'request',
-      );
+      logRequest(logger, ctx.method, ctx.originalUrl, ctx.status, started);
     }
   };
 }
 
-export function redactUrlTokens(url: string): string {
-  return url.replace(/([?&](?:token|access_token)=)[^&#]*/gi, '$1[redacted]');
+/** The request line every service logs, from Koa or from a raw node:http handler. */
+export function logRequest(
+  logger: Logger,
+  method: string | undefined,
+  target: string | undefined,
+  status: number,
+  started: bigint,
+  level: 'info' | 'debug' = 'info',
+): void {
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  logger[level]({ method, url: loggableUrl(target ?? ''), status, ms: Math.round(ms * 10) / 10 }, 'request');
 }

@@ -9,7 +9,7 @@ export interface DatabaseProxy {
   url: string;
   /** Drops every connection and refuses new ones, as a dead server would. */
   cut(): Promise<void>;
-  /** Accepts connections again, on the same port. */
+  /** Accepts connections again, on the same port (nothing when it already does). */
   restore(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -21,6 +21,8 @@ export async function startDatabaseProxy(databaseUrl: string): Promise<DatabaseP
   let port = 0;
 
   async function open() {
+    // Already accepting: restoring twice (a test, then its afterEach) changes nothing.
+    if (server) return;
     server = net.createServer((client) => {
       const upstream = net.connect(Number(target.port || 5432), target.hostname);
       for (const socket of [client, upstream]) {
@@ -33,7 +35,10 @@ export async function startDatabaseProxy(databaseUrl: string): Promise<DatabaseP
       }
       client.pipe(upstream).pipe(client);
     });
-    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(port, '127.0.0.1', resolve);
+    });
     port = (server.address() as net.AddressInfo).port;
   }
 

@@ -1,8 +1,12 @@
 import { Writable } from 'node:stream';
-import pino, { type Level, type Logger } from 'pino';
+import type { Level } from 'pino';
+import { createLogger, type Logger } from '../../libs/logger/logger';
 
-/** A pino logger whose lines are kept in memory, for tests that check what is (or is not) logged. */
-export function captureLogLines(level: Level): { logger: Logger; lines: string[] } {
+/**
+ * A logger configured as the services' own (createLogger: same redaction) whose lines
+ * are kept in memory, for tests that check what is (or is not) logged.
+ */
+export function captureLogLines(level: Level, name = 'test'): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -10,5 +14,5 @@ export function captureLogLines(level: Level): { logger: Logger; lines: string[]
       done();
     },
   });
-  return { logger: pino({ level }, sink), lines };
+  return { logger: createLogger({ name, level, destination: sink }), lines };
 }

@@ -1,10 +1,10 @@
 import Koa from 'koa';
 import type { TokenService } from '../../../libs/auth/token-service';
 import type { Database } from '../../../libs/db/prisma-client-factory';
-import { AppError } from '../../../libs/http/app-error';
 import { errorMiddleware } from '../../../libs/http/error-middleware';
 import { jsonBody } from '../../../libs/http/json-body';
 import { requestLogger } from '../../../libs/http/request-logger';
+import { answerUnservedMethods } from '../../../libs/http/route-methods';
 import type { Logger } from '../../../libs/logger/logger';
 import { requireSession, requireUser } from './auth/require-user';
 import { createConversationRepository } from './data/conversation-repository';
@@ -15,11 +15,15 @@ import { createConversationService } from './domain/conversation-service';
 import { createMessageService } from './domain/message-service';
 import { createUserService } from './domain/user-service';
 import type { EventNotifier } from './events/event-notifier';
+import type { GithubClient } from './oauth/github-client';
+import { createGithubLoginFlow } from './oauth/github-login-flow';
+import type { OAuthStateCookie } from './oauth/oauth-state-cookie';
 import type { HealthCheck } from './health/health-check';
 import { authRoutes } from './routes/auth-routes';
 import { conversationRoutes } from './routes/conversation-routes';
 import { healthRoutes } from './routes/health-routes';
 import { messageRoutes } from './routes/message-routes';
+import { oauthRoutes } from './routes/oauth-routes';
 import { userRoutes } from './routes/user-routes';
 
 export interface AppDependencies {
@@ -29,10 +33,12 @@ export interface AppDependencies {
   checkHealth: HealthCheck;
   logger: Logger;
   devLogin: boolean;
+  /** Sign in with GitHub; undefined when it is not configured. */
+  github?: { client: GithubClient; cookie: OAuthStateCookie; publicUrl: string };
 }
 
 /** The messages API as a Koa app: wiring only, no I/O of its own. */
-export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin }: AppDependencies): Koa {
+export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin, github }: AppDependencies): Koa {
   const users = createUserRepository(db);
   const auth = createAuthService(users, tokens);
   const conversations = createConversationService(createConversationRepository(db), users);
@@ -48,19 +54,20 @@ export function createApp({ db, tokens, notifier, checkHealth, logger, devLogin 
   app.use(requestLogger(logger));
   app.use(errorMiddleware(logger));
   app.use(jsonBody());
+  const githubFlow =
+    github &&
+    createGithubLoginFlow({ github: github.client, cookie: github.cookie, publicUrl: github.publicUrl, auth, logger });
   for (const router of [
     healthRoutes(checkHealth),
-    authRoutes(auth, authenticated, { devLogin }),
+    authRoutes(auth, authenticated, { devLogin, github: !!github }),
+    ...(githubFlow ? [oauthRoutes(githubFlow)] : []),
     userRoutes(createUserService(users), authenticated),
     conversationRoutes(conversations, authenticated, participant),
     messageRoutes(messages, participant),
   ]) {
     app.use(router.routes());
-    // Thrown, so the error middleware answers 405/501 in the API's JSON error shape.
-    app.use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented }));
   }
+  // After every router: OPTIONS (204) and methods a route does not serve (405), with Allow.
+  app.use(answerUnservedMethods());
   return app;
 }
-
-const methodNotAllowed = () => new AppError(405, 'method_not_allowed', 'Method not allowed on this route');
-const notImplemented = () => new AppError(501, 'not_implemented', 'Method not implemented');

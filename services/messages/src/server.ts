@@ -1,15 +1,17 @@
-import http from 'node:http';
 import type { Redis } from 'ioredis';
 import { createTokenService } from '../../../libs/auth/token-service';
 import type { Config } from '../../../libs/config/config';
 import { connectDatabase, createDatabase, type Database } from '../../../libs/db/prisma-client-factory';
 import { createEventChannels } from '../../../libs/events/channels';
 import { createEventPublisher } from '../../../libs/events/event-publisher';
+import { createHttpServer } from '../../../libs/http/http-server';
 import { closeServer, listen } from '../../../libs/http/listen';
 import { createLogger, type Logger } from '../../../libs/logger/logger';
 import { connectRedis, createRedisClient } from '../../../libs/redis/redis-client-factory';
 import { createApp } from './app';
 import { createEventNotifier } from './events/event-notifier';
+import { createGithubClient } from './oauth/github-client';
+import { createOAuthStateCookie } from './oauth/oauth-state-cookie';
 import { createHealthCheck } from './health/health-check';
 
 export interface MessagesServerDeps {
@@ -17,6 +19,8 @@ export interface MessagesServerDeps {
   logger?: Logger;
   /** How long a request waits for its events to be published; see event-notifier.ts. */
   publishWaitMs?: number;
+  /** Deadline of each request to GitHub (token exchange, profile). Defaults to 5000 ms. */
+  githubTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -61,11 +65,24 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
     checkHealth: createHealthCheck(db, redis),
     logger,
     devLogin: config.auth.devLogin,
+    github: config.auth.github
+      ? {
+          client: createGithubClient(config.auth.github, {
+            redirectUri: `${config.publicUrl}/api/oauth/github/callback`,
+            timeoutMs: deps.githubTimeoutMs ?? 5000,
+          }),
+          cookie: createOAuthStateCookie({
+            secret: config.auth.jwtSecret,
+            secure: config.publicUrl.startsWith('https:'),
+          }),
+          publicUrl: config.publicUrl,
+        }
+      : undefined,
   });
 
   const handle = app.callback();
   // Koa settles every request itself (its error middleware answers); nothing rejects here.
-  const server = http.createServer((req, res) => void handle(req, res));
+  const server = createHttpServer((req, res) => void handle(req, res), { logger });
   const url = await listen(server, config.messages.port, config.host);
   logger.info({ url }, 'messages service listening');
 

@@ -1,10 +1,11 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Koa from 'koa';
 import type { Redis } from 'ioredis';
 import { createTokenService } from '../../../libs/auth/token-service';
 import type { Config } from '../../../libs/config/config';
 import { createEventChannels } from '../../../libs/events/channels';
 import { createEventLogReader } from '../../../libs/events/event-log-reader';
+import { createHttpServer } from '../../../libs/http/http-server';
 import { closeServer, listen } from '../../../libs/http/listen';
 import { createLogger, type Logger } from '../../../libs/logger/logger';
 import { connectRedis, createRedisClient } from '../../../libs/redis/redis-client-factory';
@@ -68,7 +69,7 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
   const app = createStreamApp({ logger, tokens, isHealthy: () => isRedisHealthy(redis, subscriber), isClosing });
   const endpoint = createStreamEndpoint({ tokens, hub, logger, isClosing, fallback: koaHandler(app) });
   // Streams live for minutes: no request timeout (it would cut them), but headers must come quickly.
-  const server = http.createServer({ requestTimeout: 0, headersTimeout: 10_000 }, endpoint);
+  const server = createHttpServer(endpoint, { logger, requestTimeout: 0, headersTimeout: 10_000 });
   const url = await listen(server, config.stream.port, config.host);
 
   let stopping: Promise<void> | undefined;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenService } from '../../../libs/auth/token-service';
-import { redactUrlTokens } from '../../../libs/http/request-logger';
+import { logRequest } from '../../../libs/http/request-logger';
 import type { Logger } from '../../../libs/logger/logger';
 import type { StreamHub } from './stream-hub';
 import { isStreamRequest, readStreamRequest } from './stream-request';
@@ -40,11 +40,7 @@ export function createStreamEndpoint(options: {
       (connection) => {
         // Undefined: the client left before its stream opened.
         if (!connection) return;
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        logger.info(
-          { method: req.method, url: redactUrlTokens(req.url ?? ''), status: 200, ms: Math.round(ms * 10) / 10 },
-          'request',
-        );
+        logRequest(logger, req.method, req.url, 200, started);
       },
       (error: Error) => {
         logger.warn({ err: error.message }, 'cannot open a stream');

@@ -1,25 +1,33 @@
 import type { IncomingMessage } from 'node:http';
 import { tokenFromRequest } from '../../../libs/auth/bearer-token';
 import { InvalidTokenError, type TokenService } from '../../../libs/auth/token-service';
-import { notAcceptable, serviceUnavailable, unauthorized } from '../../../libs/http/app-error';
+import { badRequest, notAcceptable, serviceUnavailable, unauthorized } from '../../../libs/http/app-error';
+import { requestQuery } from '../../../libs/http/request-target';
+import { isStreamPath } from '../../../libs/http/stream-path';
 import type { OpenStreamRequest } from './stream-hub';
 
-export const STREAM_PATH = '/api/messages';
+/** The methods the stream path serves (HEAD answers the head a stream would start with). */
+export const STREAM_METHODS = ['GET', 'HEAD'];
+
+/** How long a client should wait before retrying when Redis cannot be read. */
+export const REDIS_RETRY_AFTER_SECONDS = 2;
 
 /**
  * Checks a `GET /api/messages` request and reads what opening its stream needs.
  * Throws the AppError to answer with: 503 while shutting down, 406 unless Accept
- * contains text/event-stream, 401 for a missing or bad token.
+ * contains text/event-stream, 401 for a missing or bad token (a `token` given twice
+ * included: which one was meant?), 400 for a `lastEventId` given twice.
  */
 export function readStreamRequest(req: IncomingMessage, tokens: TokenService, closing: boolean): OpenStreamRequest {
   if (closing) throw serviceUnavailable('The stream service is shutting down; reconnect', 'shutting_down');
   if (!(req.headers.accept ?? '').toLowerCase().includes('text/event-stream')) {
     throw notAcceptable('This endpoint only serves text/event-stream');
   }
-  const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  // The same parsing every request log uses to redact tokens (libs/http/loggable-url.ts).
+  const query = requestQuery(req.url ?? '');
   let verified;
   try {
-    verified = tokens.verify(tokenFromRequest(req.headers.authorization, query.get('token') ?? undefined), [
+    verified = tokens.verify(tokenFromRequest(req.headers.authorization, single(query, 'token')), [
       'session',
       'stream',
     ]);
@@ -27,15 +35,24 @@ export function readStreamRequest(req: IncomingMessage, tokens: TokenService, cl
     if (error instanceof InvalidTokenError) throw unauthorized(error.message);
     throw error;
   }
+  const cursors = query.getAll('lastEventId');
+  if (cursors.length > 1) throw badRequest('lastEventId is given more than once');
   // The header is what browsers send on their own reconnects, so it wins over the query
   // (which a page uses for a fresh EventSource, after a reauth).
   const header = req.headers['last-event-id'];
-  const resumeFrom = (typeof header === 'string' && header) || query.get('lastEventId') || undefined;
+  const resumeFrom = (typeof header === 'string' && header) || cursors[0] || undefined;
   return { userId: verified.userId, expiresAt: verified.expiresAt, resumeFrom };
 }
 
+/** The one value of a query parameter; throws InvalidTokenError `malformed` when it is repeated. */
+function single(query: URLSearchParams, name: string): string | undefined {
+  const values = query.getAll(name);
+  if (values.length > 1)
+    throw new InvalidTokenError(`Malformed request: "${name}" is given more than once`, 'malformed');
+  return values[0];
+}
+
+/** A request the raw endpoint may open a stream for: GET on the stream path (stream-path.ts). */
 export function isStreamRequest(req: IncomingMessage): boolean {
-  if (req.method !== 'GET' || !req.url) return false;
-  const query = req.url.indexOf('?');
-  return (query < 0 ? req.url : req.url.slice(0, query)) === STREAM_PATH;
+  return req.method === 'GET' && isStreamPath(req.url ?? '');
 }

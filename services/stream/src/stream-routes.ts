@@ -1,11 +1,13 @@
-import Router from '@koa/router';
 import Koa from 'koa';
 import type { TokenService } from '../../../libs/auth/token-service';
-import { AppError, serviceUnavailable } from '../../../libs/http/app-error';
+import { serviceUnavailable } from '../../../libs/http/app-error';
 import { errorMiddleware } from '../../../libs/http/error-middleware';
 import { requestLogger } from '../../../libs/http/request-logger';
+import { answerUnservedMethod, answerUnservedMethods } from '../../../libs/http/route-methods';
+import { createRouter } from '../../../libs/http/router';
+import { isStreamPath } from '../../../libs/http/stream-path';
 import type { Logger } from '../../../libs/logger/logger';
-import { readStreamRequest, STREAM_PATH } from './stream-request';
+import { readStreamRequest, REDIS_RETRY_AFTER_SECONDS, STREAM_METHODS } from './stream-request';
 
 export interface StreamAppOptions {
   logger: Logger;
@@ -22,7 +24,7 @@ export interface StreamAppOptions {
  */
 export function createStreamApp({ logger, tokens, isHealthy, isClosing }: StreamAppOptions): Koa {
   const app = new Koa();
-  const router = new Router();
+  const router = createRouter();
 
   router.get('/healthz', async (ctx) => {
     if (await isHealthy()) {
@@ -33,19 +35,6 @@ export function createStreamApp({ logger, tokens, isHealthy, isClosing }: Stream
     }
   });
 
-  router.get(STREAM_PATH, (ctx) => {
-    // Throws the 503, 406 or 401 this request deserves.
-    readStreamRequest(ctx.req, tokens, isClosing());
-    // HEAD (which the router routes here too) gets the headers a stream would start with.
-    if (ctx.method === 'HEAD') {
-      ctx.status = 200;
-      ctx.set('Content-Type', 'text/event-stream');
-      return;
-    }
-    // A valid request is only passed here when its stream could not be opened: Redis could not be read.
-    throw serviceUnavailable('Events are unavailable right now; retry shortly');
-  });
-
   // Koa reports errors of responses it no longer handles (a connection reset by its
   // client) through 'error'; by default it prints them to stderr. They are routine here.
   app.on('error', (error: Error & { code?: string }) => {
@@ -53,10 +42,34 @@ export function createStreamApp({ logger, tokens, isHealthy, isClosing }: Stream
   });
   app.use(requestLogger(logger));
   app.use(errorMiddleware(logger));
+  app.use(streamPath(tokens, isClosing));
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented }));
+  app.use(answerUnservedMethods());
   return app;
 }
 
-const methodNotAllowed = () => new AppError(405, 'method_not_allowed', 'Method not allowed on this route');
-const notImplemented = () => new AppError(501, 'not_implemented', 'Method not implemented');
+/**
+ * The stream path, recognised by the same test as the raw endpoint (stream-path.ts),
+ * not by the router, whose matching of a raw URL could differ from it: a request the
+ * raw endpoint did not take as the stream must not be treated as one here.
+ */
+function streamPath(tokens: TokenService, isClosing: () => boolean): Koa.Middleware {
+  return (ctx, next) => {
+    if (!isStreamPath(ctx.req.url ?? '')) return next();
+    if (!STREAM_METHODS.includes(ctx.method)) return answerUnservedMethod(ctx, STREAM_METHODS);
+    // Throws the 503, 406 or 401 this request deserves.
+    readStreamRequest(ctx.req, tokens, isClosing());
+    // HEAD gets the headers a stream would start with, and no stream.
+    if (ctx.method === 'HEAD') {
+      ctx.status = 200;
+      ctx.set('Content-Type', 'text/event-stream');
+      return;
+    }
+    // A valid GET is only passed here when its stream could not be opened: Redis could not be read.
+    throw serviceUnavailable(
+      'Events are unavailable right now; retry shortly',
+      'unavailable',
+      REDIS_RETRY_AFTER_SECONDS,
+    );
+  };
+}

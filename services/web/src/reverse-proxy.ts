@@ -1,7 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
+import { errorBody, sendJson } from '../../../libs/http/json-response';
+import { loggableUrl } from '../../../libs/http/loggable-url';
 import type { Logger } from '../../../libs/logger/logger';
-import { redactUrlTokens } from '../../../libs/http/request-logger';
 
 /**
  * A small reverse proxy over node:http, written here rather than taken from a
@@ -80,15 +81,10 @@ export function createReverseProxy(target: string, logger: Logger): ReverseProxy
         return;
       }
       logger.warn(
-        { err: error.message, url: redactUrlTokens(req.url ?? ''), upstream: upstream.origin },
+        { err: error.message, url: loggableUrl(req.url ?? ''), upstream: upstream.origin },
         'upstream unavailable',
       );
-      const body = JSON.stringify({ error: { code: 'bad_gateway', message: 'The upstream service is unavailable' } });
-      res.writeHead(502, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(body),
-      });
-      res.end(body);
+      sendJson(res, 502, errorBody('bad_gateway', 'The upstream service is unavailable'));
     });
 
     // A client that goes away (closed tab, EventSource.close()) ends the upstream

@@ -1,9 +1,16 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Config } from '../../../libs/config/config';
-import { createLogger, type Logger } from '../../../libs/logger/logger';
+import { createHttpServer } from '../../../libs/http/http-server';
+import { errorBody, sendJson } from '../../../libs/http/json-response';
 import { closeServer, listen } from '../../../libs/http/listen';
-import { redactUrlTokens } from '../../../libs/http/request-logger';
+import { loggableUrl } from '../../../libs/http/loggable-url';
+import { logRequest } from '../../../libs/http/request-logger';
+import { requestPath } from '../../../libs/http/request-target';
+import { sendUnservedMethodAnswer } from '../../../libs/http/route-methods';
+import { isStreamPath } from '../../../libs/http/stream-path';
+import { createLogger, type Logger } from '../../../libs/logger/logger';
+import { isApiPath } from './api-path';
 import { createReverseProxy } from './reverse-proxy';
 import { createStaticFiles } from './static-files';
 
@@ -24,7 +31,8 @@ export interface WebDeps {
 
 export const DEFAULT_STATIC_DIR = path.resolve(__dirname, '../dist');
 
-const STREAM_PATH = '/api/messages';
+// The web service's own routes (the app's files and /healthz) serve these.
+const OWN_METHODS = ['GET', 'HEAD'];
 
 export async function start(config: Config, deps: WebDeps = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const logger = deps.logger ?? createLogger({ name: 'web', level: config.logLevel });
@@ -37,42 +45,31 @@ export async function start(config: Config, deps: WebDeps = {}): Promise<{ url: 
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const pathname = (req.url ?? '/').split('?', 1)[0] ?? '/';
-    if (pathname === STREAM_PATH) return streamProxy.forward(req, res);
-    if (pathname.startsWith('/api/')) return messagesProxy.forward(req, res);
-    if (pathname === '/healthz') {
+    const target = req.url ?? '/';
+    // The stream path is decided by the same test the stream service uses.
+    if (isStreamPath(target)) return streamProxy.forward(req, res);
+    if (isApiPath(target)) return messagesProxy.forward(req, res);
+    if (!OWN_METHODS.includes(req.method ?? '')) return sendUnservedMethodAnswer(res, req.method ?? '', OWN_METHODS);
+    if (requestPath(target) === '/healthz') {
       const ok = await staticFiles.ready();
       return sendJson(res, ok ? 200 : 503, ok ? { status: 'ok' } : { status: 'unavailable', failed: ['static files'] });
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return sendJson(
-        res,
-        405,
-        { error: { code: 'method_not_allowed', message: `${req.method} is not allowed here` } },
-        { allow: 'GET, HEAD' },
-      );
     }
     await staticFiles.serve(req, res);
   }
 
-  const server = http.createServer((req, res) => {
-    const started = process.hrtime.bigint();
-    res.on('close', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.debug(
-        { method: req.method, url: redactUrlTokens(req.url ?? ''), status: res.statusCode, ms: Math.round(ms) },
-        'request',
-      );
-    });
-    handle(req, res).catch((error: unknown) => {
-      logger.error({ err: error, url: redactUrlTokens(req.url ?? '') }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'Internal server error' } });
-      else res.destroy();
-    });
-  });
-  // Event streams stay open for as long as the tab does; only the request head has a deadline.
-  server.requestTimeout = 0;
-  server.headersTimeout = 30_000;
+  const server = createHttpServer(
+    (req, res) => {
+      const started = process.hrtime.bigint();
+      res.on('close', () => logRequest(logger, req.method, req.url, res.statusCode, started, 'debug'));
+      handle(req, res).catch((error: unknown) => {
+        logger.error({ err: error, url: loggableUrl(req.url ?? '') }, 'request failed');
+        if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'Internal server error'));
+        else res.destroy();
+      });
+    },
+    // Event streams stay open for as long as the tab does; only the request head has a deadline.
+    { logger, requestTimeout: 0, headersTimeout: 30_000 },
+  );
 
   const url = await listen(server, config.web.port, config.host);
   logger.info({ url, messages: config.web.messagesUrl, stream: config.web.streamUrl }, 'web listening');
@@ -88,14 +85,4 @@ export async function start(config: Config, deps: WebDeps = {}): Promise<{ url: 
       messagesProxy.close();
     },
   };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
 }

@@ -3,12 +3,16 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { notFound } from '../../../libs/http/app-error';
+import { sendError } from '../../../libs/http/json-response';
+import { requestPath } from '../../../libs/http/request-target';
 
 /**
  * Serves the built frontend (Vite's output). Hashed files under /assets/ are cached
  * for a year; index.html is revalidated on every load, so a deploy takes effect at
  * once. Any other path that is not a file gets index.html: the app routes with the
- * History API, so /conversations/42 must load the app too.
+ * History API, so /conversations/42 must load the app too. A missing file is a 404
+ * in the services' JSON error shape.
  */
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -41,7 +45,7 @@ export function createStaticFiles(root: string) {
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const file = await resolveFile(req.url ?? '/');
     if (!file) {
-      sendText(res, 404, 'Not found');
+      sendError(res, notFound('No such file'));
       return;
     }
     const immutable = file.path.startsWith(path.join(base, 'assets') + path.sep);
@@ -61,15 +65,17 @@ export function createStaticFiles(root: string) {
   async function resolveFile(url: string): Promise<{ path: string; size: number } | undefined> {
     let pathname: string;
     try {
-      pathname = decodeURIComponent(new URL(url, 'http://web').pathname);
+      pathname = decodeURIComponent(requestPath(url));
     } catch {
       return undefined;
     }
     if (pathname.includes('\0')) return undefined;
+    // A file has one path: `/assets/x.js/`, `//assets/x.js` or `/a/../assets/x.js` name no file.
+    const canonical = path.posix.normalize(pathname) === pathname;
     const candidate = path.resolve(base, `.${path.posix.normalize(pathname)}`);
     // Never outside the build directory, whatever the path says.
     if (candidate !== base && !candidate.startsWith(base + path.sep)) return undefined;
-    const found = await fileAt(candidate);
+    const found = canonical ? await fileAt(candidate) : undefined;
     if (found) return found;
     // A missing asset is a real 404 (a stale page asking for an old bundle), not the app.
     if (pathname.startsWith('/assets/') || path.extname(pathname) !== '') return undefined;
@@ -91,9 +97,4 @@ async function fileAt(filePath: string): Promise<{ path: string; size: number } 
   } catch {
     return undefined;
   }
-}
-
-function sendText(res: ServerResponse, status: number, text: string) {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -49,6 +49,36 @@ export function createUserRepository(db: Database) {
     return existing;
   }
 
+  /**
+   * The user linked to this GitHub account, with the avatar brought up to date; undefined
+   * when no user is linked yet. Looked up by GitHub's numeric id, never by name: a login
+   * can be renamed and then taken by someone else.
+   */
+  async function updateGithubUser(githubId: string, avatarUrl: string | null): Promise<UserRecord | undefined> {
+    const rows = await db.$queryRaw<UserRow[]>`
+      UPDATE users SET avatar_url = ${avatarUrl} WHERE github_id = ${githubId}
+      RETURNING id, username, avatar_url`;
+    return rows[0] ? toUserRecord(rows[0]) : undefined;
+  }
+
+  /**
+   * A new user linked to this GitHub account, or undefined when the username (in any
+   * case) or the GitHub account is taken already. ON CONFLICT makes the check and the
+   * insert one step, so two concurrent sign-ins cannot both take a name.
+   */
+  async function insertGithubUser(
+    username: string,
+    githubId: string,
+    avatarUrl: string | null,
+  ): Promise<UserRecord | undefined> {
+    const rows = await db.$queryRaw<UserRow[]>`
+      INSERT INTO users (username, username_key, github_id, avatar_url)
+      VALUES (${username}, ${username.toLowerCase()}, ${githubId}, ${avatarUrl})
+      ON CONFLICT DO NOTHING
+      RETURNING id, username, avatar_url`;
+    return rows[0] ? toUserRecord(rows[0]) : undefined;
+  }
+
   /** Usernames starting with `prefix` (case-insensitive), except the caller's, sorted case-insensitively (byte order of the lowercased name, the same on every server locale). */
   async function searchUsernames(prefix: string, excludeUserId: string, limit: number): Promise<string[]> {
     const pattern = `${escapeLike(prefix.toLowerCase())}%`;
@@ -60,7 +90,7 @@ export function createUserRepository(db: Database) {
     return rows.map((row) => row.username);
   }
 
-  return { findById, findByUsername, findOrCreate, searchUsernames };
+  return { findById, findByUsername, findOrCreate, updateGithubUser, insertGithubUser, searchUsernames };
 }
 
 export type UserRepository = ReturnType<typeof createUserRepository>;

@@ -2,6 +2,12 @@ import { InvalidTokenError, type SignedToken, type TokenService } from '../../..
 import { unauthorized } from '../../../../libs/http/app-error';
 import type { UserRecord } from '../data/records';
 import type { UserRepository } from '../data/user-repository';
+import type { GithubProfile } from '../oauth/github-client';
+import { usernameCandidate } from './github-username';
+import { LoginFailure } from './login-failure';
+
+// login, login-2 ... login-50: past that, someone is squatting the name on purpose.
+const MAX_USERNAME_ATTEMPTS = 50;
 
 export interface LoginResult extends SignedToken {
   user: UserRecord;
@@ -19,6 +25,34 @@ export function createAuthService(users: UserRepository, tokens: TokenService) {
   async function login(username: string): Promise<LoginResult> {
     const user = await users.findOrCreate(username);
     return { user, ...tokens.sign(user.id, 'session') };
+  }
+
+  /**
+   * Sign-in with GitHub: the user linked to the GitHub account (their avatar updated),
+   * or a new one. A returning user keeps their account and username even after renaming
+   * on GitHub. A new user gets their GitHub login as username when it is free, else the
+   * first free `login-2`, `login-3`, ...: a taken name belongs to another account (a
+   * development-login user, or someone who held the login before), so it is never linked
+   * by name.
+   */
+  async function loginWithGithub(profile: GithubProfile): Promise<LoginResult> {
+    const user = await findOrCreateGithubUser(profile);
+    return { user, ...tokens.sign(user.id, 'session') };
+  }
+
+  async function findOrCreateGithubUser({ id, login, avatarUrl }: GithubProfile): Promise<UserRecord> {
+    for (let attempt = 1; attempt <= MAX_USERNAME_ATTEMPTS; attempt++) {
+      const linked = await users.updateGithubUser(id, avatarUrl);
+      if (linked) return linked;
+      const created = await users.insertGithubUser(usernameCandidate(login, attempt), id, avatarUrl);
+      if (created) return created;
+      // Taken: either the name (try the next one) or, when the same account signed in
+      // concurrently, the GitHub id (found by the update at the top of the loop).
+    }
+    throw new LoginFailure(
+      'username_unavailable',
+      `no free username among ${MAX_USERNAME_ATTEMPTS} variants of the GitHub login`,
+    );
   }
 
   /**
@@ -48,7 +82,7 @@ export function createAuthService(users: UserRepository, tokens: TokenService) {
   /** A short-lived token for the stream service's EventSource URL (issue 4). */
   const streamToken = (userId: string): SignedToken => tokens.sign(userId, 'stream');
 
-  return { login, authenticate, verifySession, userExists, refresh, streamToken };
+  return { login, loginWithGithub, authenticate, verifySession, userExists, refresh, streamToken };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,7 +1,6 @@
-import Router from '@koa/router';
+import { createRouter } from '../../../../libs/http/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
-import { notFound } from '../../../../libs/http/app-error';
 import type { UserState } from '../auth/require-user';
 import type { AuthService } from '../domain/auth-service';
 import { presentUser } from '../domain/presenters';
@@ -9,16 +8,27 @@ import { parseInput, usernameSchema } from '../domain/validation';
 
 const loginBody = z.object({ username: usernameSchema });
 
-export function authRoutes(auth: AuthService, requireUser: Middleware<UserState>, options: { devLogin: boolean }) {
-  const router = new Router<UserState>();
+export interface LoginMethods {
+  devLogin: boolean;
+  github: boolean;
+}
 
-  router.post('/api/login', async (ctx) => {
-    // Off in production unless DEV_LOGIN=true: then the route does not exist.
-    if (!options.devLogin) throw notFound(`No route for ${ctx.method} ${ctx.path}`);
-    const { username } = parseInput(loginBody, ctx.request.body);
-    const { user, token, expiresAt } = await auth.login(username);
-    ctx.body = { authUser: presentUser(user), token, expiresAt: expiresAt.toISOString() };
+export function authRoutes(auth: AuthService, requireUser: Middleware<UserState>, options: LoginMethods) {
+  const router = createRouter<UserState>();
+
+  // Which ways to sign in the login page offers.
+  router.get('/api/auth/providers', (ctx) => {
+    ctx.body = { github: options.github, dev: options.devLogin };
   });
+
+  // Off in production unless DEV_LOGIN=true: then the route does not exist (404 for every method).
+  if (options.devLogin) {
+    router.post('/api/login', async (ctx) => {
+      const { username } = parseInput(loginBody, ctx.request.body);
+      const { user, token, expiresAt } = await auth.login(username);
+      ctx.body = { authUser: presentUser(user), token, expiresAt: expiresAt.toISOString() };
+    });
+  }
 
   router.get('/api/auth_user', requireUser, (ctx) => {
     ctx.body = presentUser(ctx.state.user);

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../../../../libs/http/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { UserState } from '../auth/require-user';
@@ -15,7 +15,7 @@ export function conversationRoutes(
   requireUser: Middleware<UserState>,
   requireSession: Middleware<UserState>,
 ) {
-  const router = new Router<UserState>();
+  const router = createRouter<UserState>();
 
   router.post('/api/conversations', requireUser, async (ctx) => {
     const { username } = parseInput(startBody, ctx.request.body);

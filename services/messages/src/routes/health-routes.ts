@@ -1,8 +1,8 @@
-import Router from '@koa/router';
+import { createRouter } from '../../../../libs/http/router';
 import type { HealthCheck } from '../health/health-check';
 
 export function healthRoutes(checkHealth: HealthCheck) {
-  const router = new Router();
+  const router = createRouter();
 
   router.get('/healthz', async (ctx) => {
     const report = await checkHealth();

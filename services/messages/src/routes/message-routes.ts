@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../../../../libs/http/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { UserState } from '../auth/require-user';
@@ -22,7 +22,7 @@ const listQuery = z.object({
 });
 
 export function messageRoutes(messages: MessageService, requireSession: Middleware<UserState>) {
-  const router = new Router<UserState>();
+  const router = createRouter<UserState>();
 
   router.post('/api/conversations/:id/messages', requireSession, async (ctx) => {
     const conversationId = pathId(ctx.params.id);

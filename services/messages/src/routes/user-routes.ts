@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../../../../libs/http/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { UserState } from '../auth/require-user';
@@ -15,7 +15,7 @@ const searchQuery = z.object({
 });
 
 export function userRoutes(users: UserService, requireUser: Middleware<UserState>) {
-  const router = new Router<UserState>();
+  const router = createRouter<UserState>();
 
   router.get('/api/usernames', requireUser, async (ctx) => {
     const { search } = parseInput(searchQuery, ctx.query);

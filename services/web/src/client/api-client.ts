@@ -30,9 +30,13 @@ const REQUEST_TIMEOUT_MS = 20_000;
  * no longer accepts it (expired, or the user is gone), so the app can log out.
  */
 export function createApiClient(getToken: () => string | undefined, onUnauthorized: () => void) {
-  async function request<T>(method: string, path: string, body?: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    { token = getToken(), timeoutMs = REQUEST_TIMEOUT_MS }: { token?: string; timeoutMs?: number } = {},
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    const token = getToken();
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
@@ -77,6 +81,9 @@ export function createApiClient(getToken: () => string | undefined, onUnauthoriz
     login: (username: string) =>
       request<{ authUser: User; token: string; expiresAt: string }>('POST', '/api/login', { username }),
     authUser: () => request<User>('GET', '/api/auth_user'),
+    /** The user of a token the app does not hold yet (the one a sign-in with GitHub brought back). */
+    authUserWith: (token: string) => request<User>('GET', '/api/auth_user', undefined, { token }),
+    providers: () => request<{ github: boolean; dev: boolean }>('GET', '/api/auth/providers'),
     refreshToken: () => request<TokenAnswer>('POST', '/api/refresh_token'),
     streamToken: () => request<TokenAnswer>('POST', '/api/stream_token'),
     usernames: (search: string) => request<string[]>('GET', `/api/usernames${query({ search })}`),
@@ -96,7 +103,7 @@ export function createApiClient(getToken: () => string | undefined, onUnauthoriz
         'POST',
         `/api/conversations/${id(conversationId)}/messages`,
         { content, clientId },
-        SEND_TIMEOUT_MS,
+        { timeoutMs: SEND_TIMEOUT_MS },
       ),
     readMessages: (conversationId: string) =>
       request<void>('POST', `/api/conversations/${id(conversationId)}/read_messages`),

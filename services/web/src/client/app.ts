@@ -9,6 +9,7 @@ import { createLiveEvents, type ConnectionState, type LiveEvents } from './live-
 import { createNotifications } from './notifications';
 import { createOutbox } from './outbox';
 import { mountConversationPage } from './pages/conversation-page';
+import { loginErrorMessage, takeLoginError, takeOAuthReturn } from './oauth-return';
 import { mountLoginPage } from './pages/login-page';
 import { mountNotFoundPage, mountPlaceholder } from './pages/placeholder-page';
 import { mountSidebar, type Sidebar } from './pages/sidebar';
@@ -37,6 +38,9 @@ interface LoggedIn {
  * title, and the live session.
  */
 export function startApp(root: HTMLElement): void {
+  // Read (and wiped from the address bar) before anything else looks at the URL.
+  const oauthReturn = takeOAuthReturn();
+  let loginNotice = takeLoginError();
   let session = loadSession();
   let current: LoggedIn | undefined;
   let unmountPage: Unmount | undefined;
@@ -72,7 +76,8 @@ export function startApp(root: HTMLElement): void {
       current = undefined;
       clear(content);
       if (route.name !== 'login') history.replaceState(null, '', '/login');
-      unmountPage = mountLoginPage(content, api, login);
+      unmountPage = mountLoginPage(content, api, login, loginNotice);
+      loginNotice = undefined;
       return;
     }
     if (route.name === 'login') history.replaceState(null, '', '/');
@@ -103,17 +108,24 @@ export function startApp(root: HTMLElement): void {
     heading?.focus({ preventScroll: true });
   }
 
-  function login(next: Session) {
+  function login(next: Session, path = '/') {
+    endSession();
     saveSession(next);
     session = next;
-    navigate('/', true);
+    navigate(path, true);
   }
 
-  function logout() {
+  // Another user's session (a sign-in in this tab while one was open) or a logout: nothing of it stays.
+  function endSession() {
     current?.liveEvents.stop();
     current?.ctx.outbox.stop();
     current?.sidebar.unmount();
+    current?.shell.remove();
     current = undefined;
+  }
+
+  function logout() {
+    endSession();
     session = undefined;
     clearSession();
     navigate('/login', true);
@@ -264,5 +276,26 @@ export function startApp(root: HTMLElement): void {
     return { ctx, liveEvents, sidebar, shell, pane };
   }
 
-  render();
+  if (oauthReturn) {
+    // Back from "Sign in with GitHub" with a token: whose it is, then in as that user,
+    // on the page the sign-in started for.
+    content.append(
+      el(
+        'main',
+        { class: 'login-page', id: 'main' },
+        el('p', { class: 'card signing-in', role: 'status' }, 'Signing in…'),
+      ),
+    );
+    api.authUserWith(oauthReturn.token).then(
+      (user) => login({ ...oauthReturn, user }, location.pathname + location.search),
+      () => {
+        loginNotice = loginErrorMessage('session_failed');
+        session = undefined;
+        clearSession();
+        render();
+      },
+    );
+  } else {
+    render();
+  }
 }

@@ -5,16 +5,24 @@ import { plainError, USERNAME_RULE } from '../error-text';
 import type { Session } from '../types';
 
 /**
- * The login page: a card with the app's name and the ways to sign in. Today one, the
- * development login (a username; the account is created on first use). Another way
- * (e.g. "Sign in with GitHub") goes into `methods` as a section of its own.
+ * The login page: a card with the app's name and the ways to sign in the server offers
+ * (GET /api/auth/providers): "Sign in with GitHub", and the development login (a
+ * username; the account is created on first use). Each way is a section of its own in
+ * `methods`. `notice` says why the last sign-in failed.
  */
 export function mountLoginPage(
   container: HTMLElement,
   api: ApiClient,
   onLoggedIn: (session: Session) => void,
+  notice?: string,
 ): Unmount {
-  const methods = el('div', { class: 'sign-in-methods' }, developmentLogin(api, onLoggedIn));
+  const github = el('button', { type: 'button', class: 'github-login wide', hidden: true }, 'Sign in with GitHub');
+  github.addEventListener('click', () => location.assign('/api/oauth/github'));
+  const divider = el('p', { class: 'divider', hidden: true }, 'or');
+  const dev = developmentLogin(api, onLoggedIn);
+  // Shown once the server says which ways are on.
+  dev.form.hidden = true;
+  const methods = el('div', { class: 'sign-in-methods' }, github, divider, dev.form);
   const page = el(
     'main',
     { class: 'login-page', id: 'main' },
@@ -24,16 +32,35 @@ export function mountLoginPage(
       el('div', { class: 'brand-mark', 'aria-hidden': 'true' }, 'M'),
       el('h1', { id: 'page-title', tabindex: -1 }, 'Messenger'),
       el('p', { class: 'hint' }, 'Talk with anyone, live.'),
+      notice ? el('p', { class: 'field-error login-error', role: 'alert' }, notice) : null,
       methods,
     ),
   );
   container.append(page);
   document.title = 'Log in · Messenger';
-  page.querySelector('input')?.focus();
-  return () => page.remove();
+
+  let mounted = true;
+  api.providers().then(
+    (providers) => show(providers.github, providers.dev),
+    // Without an answer, offer the development login as before; its own errors say what is wrong.
+    () => show(false, true),
+  );
+  function show(githubOn: boolean, devOn: boolean) {
+    if (!mounted) return;
+    github.hidden = !githubOn;
+    dev.form.hidden = !devOn;
+    divider.hidden = !(githubOn && devOn);
+    if (devOn) dev.focus();
+    else if (githubOn) github.focus();
+  }
+
+  return () => {
+    mounted = false;
+    page.remove();
+  };
 }
 
-function developmentLogin(api: ApiClient, onLoggedIn: (session: Session) => void): HTMLElement {
+function developmentLogin(api: ApiClient, onLoggedIn: (session: Session) => void) {
   const input = el('input', {
     id: 'username',
     name: 'username',
@@ -48,7 +75,7 @@ function developmentLogin(api: ApiClient, onLoggedIn: (session: Session) => void
   const button = el('button', { type: 'submit', class: 'wide' }, 'Log in');
   const form = el(
     'form',
-    { class: 'sign-in-method' },
+    { class: 'sign-in-method dev-login' },
     el('label', { for: 'username' }, 'Username'),
     input,
     el(
@@ -78,5 +105,5 @@ function developmentLogin(api: ApiClient, onLoggedIn: (session: Session) => void
       }
     }),
   );
-  return form;
+  return { form, focus: () => input.focus() };
 }

@@ -36,12 +36,16 @@ export function mountSidebar(container: HTMLElement, ctx: AppContext, logout: ()
   const header = el(
     'header',
     { class: 'sidebar-header' },
-    avatar(ctx.user, 'small'),
     el(
       'div',
-      { class: 'sidebar-who' },
-      headingSlot,
-      el('p', { class: 'me', title: ctx.user.username }, ctx.user.username),
+      { class: 'me' },
+      avatar(ctx.user, 'small'),
+      el(
+        'div',
+        { class: 'sidebar-who' },
+        headingSlot,
+        el('p', { class: 'me-name', title: ctx.user.username }, ctx.user.username),
+      ),
     ),
     logoutButton,
   );

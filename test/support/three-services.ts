@@ -1,0 +1,63 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../libs/config/config';
+import type { Logger } from '../../libs/logger/logger';
+import { start as startMessages } from '../../services/messages/src/server';
+import { start as startStream, type StreamServer } from '../../services/stream/src/server';
+import { start as startWeb } from '../../services/web/src/server';
+
+/**
+ * The three services in this process, wired as in production (web proxies to the
+ * other two), on free ports against the real PostgreSQL and Redis, with a small
+ * stand-in for the built frontend: for tests that hit every service with the same
+ * requests.
+ */
+export interface ThreeServices {
+  config: Config;
+  messagesUrl: string;
+  streamUrl: string;
+  webUrl: string;
+  stream: StreamServer;
+  stop(): Promise<void>;
+}
+
+export const THREE_SERVICES_JWT_SECRET = 'three-services-secret-0123456789abcdef';
+
+export async function startThreeServices(
+  options: { loggers?: { messages?: Logger; stream?: Logger; web?: Logger } } = {},
+): Promise<ThreeServices> {
+  const staticDir = await mkdtemp(path.join(os.tmpdir(), 'messenger-static-'));
+  await mkdir(path.join(staticDir, 'assets'));
+  await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>Messenger</title>');
+  await writeFile(path.join(staticDir, 'assets', 'app-abc123.js'), 'console.log("app")');
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    JWT_SECRET: THREE_SERVICES_JWT_SECRET,
+    MESSAGES_PORT: '0',
+    STREAM_PORT: '0',
+    WEB_PORT: '0',
+    STREAM_SHUTDOWN_SPREAD_MS: '0',
+  });
+  const { loggers = {} } = options;
+  const messages = await startMessages(config, { logger: loggers.messages });
+  const stream = await startStream(config, { logger: loggers.stream });
+  const web = await startWeb(
+    { ...config, web: { ...config.web, messagesUrl: messages.url, streamUrl: stream.url } },
+    { staticDir, logger: loggers.web },
+  );
+  return {
+    config,
+    messagesUrl: messages.url,
+    streamUrl: stream.url,
+    webUrl: web.url,
+    stream,
+    async stop() {
+      await web.stop();
+      await Promise.allSettled([stream.stop(), messages.stop()]);
+      await rm(staticDir, { recursive: true, force: true });
+    },
+  };
+}
