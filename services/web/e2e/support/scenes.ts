@@ -88,7 +88,8 @@ function watchProblems(page: Page) {
  * error state or a timeout fails with what the page showed and what went wrong in it.
  */
 export async function loaded(page: Page): Promise<void> {
-  const error = page.locator('.page-error:not(:empty)');
+  // An error state; "not found" is an answer, not an error.
+  const error = page.locator('.page-error:not(.not-found):not(:empty)');
   try {
     await page
       .locator('ol.messages:not([aria-busy])')

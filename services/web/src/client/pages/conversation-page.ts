@@ -177,6 +177,7 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
     composer.element.remove();
     title.textContent = 'Conversation not found';
     pageError.removeAttribute('role');
+    pageError.classList.add('not-found');
     pageError.replaceChildren(
       el('p', {}, 'This conversation does not exist, or it is not one of yours.'),
       el('a', { href: '/', 'data-route': true }, 'Back to conversations'),
