@@ -19,9 +19,11 @@ describe('POST /api/conversations', () => {
     expect(response.status).toBe(201);
     expect(response.body).toEqual({
       id: expect.stringMatching(/^\d+$/),
+      createdAt: expect.stringMatching(ISO_8601),
       otherParticipant: { id: bob.id, username: bob.username, avatarUrl: null },
       lastMessage: null,
       hasUnreadMessages: false,
+      unreadCount: 0,
       otherParticipantReadAt: expect.stringMatching(ISO_8601),
     });
   });
@@ -111,9 +113,11 @@ describe('GET /api/conversations/:id and /other_participant', () => {
     expect(forBob.status).toBe(200);
     expect(forBob.body).toEqual({
       id: conversationId,
+      createdAt: expect.stringMatching(ISO_8601),
       otherParticipant: { id: alice.id, username: alice.username, avatarUrl: null },
       lastMessage: { ...sent, mine: false },
       hasUnreadMessages: true,
+      unreadCount: 1,
       // Alice's marker: sending moved it to her message.
       otherParticipantReadAt: sent.createdAt,
     });
@@ -162,6 +166,36 @@ describe('hasUnreadMessages', () => {
   });
 });
 
+describe('unreadCount', () => {
+  test('When the other participant sends, then unreadCount counts their messages after the reader’s marker, everywhere, up to 100', async () => {
+    const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
+    const id = await startConversation(api, alice, bob);
+    const counts = async (user: TestUser) => {
+      const one = await api.get(`/api/conversations/${id}`, { token: user.token });
+      const listed = await api.get('/api/conversations', { token: user.token });
+      expect(listed.body.find((c: { id: string }) => c.id === id).unreadCount).toBe(one.body.unreadCount);
+      return one.body.unreadCount;
+    };
+    await sendMessage(api, alice, id, 'one');
+    await sendMessage(api, alice, id, 'two');
+    expect([await counts(alice), await counts(bob)]).toEqual([0, 2]);
+    await sendMessage(api, bob, id, 'mine');
+    // Sending moves the sender's own marker: what they answered is read.
+    expect([await counts(alice), await counts(bob)]).toEqual([1, 0]);
+    await sendMessage(api, bob, id, 'again');
+    expect(await counts(alice)).toBe(2);
+    expect((await api.post(`/api/conversations/${id}/read_messages`, { token: alice.token })).status).toBe(204);
+    expect(await counts(alice)).toBe(0);
+    const base = Date.now() + 1000;
+    await insertMessagesAt(
+      db,
+      id,
+      Array.from({ length: 130 }, (_, i) => ({ userId: bob.id, content: `n${i}`, createdAt: new Date(base + i) })),
+    );
+    expect(await counts(alice)).toBe(100);
+  });
+});
+
 describe('otherParticipantReadAt', () => {
   test('When the other participant reads, then every conversation answer carries their read marker, at the newest message they read', async () => {
     const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
@@ -199,7 +233,29 @@ describe('otherParticipantReadAt', () => {
 });
 
 describe('GET /api/conversations', () => {
-  test('When a user has conversations, then only those with a message are listed, most recent activity first', async () => {
+  test('When a user starts a conversation and sends nothing, then it is in their list (no last message), not yet in the other’s', async () => {
+    const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
+    const id = await startConversation(api, alice, bob);
+    const listed = async (user: TestUser) =>
+      (await api.get('/api/conversations', { token: user.token })).body.map((c: { id: string }) => c.id);
+    expect(await listed(alice)).toEqual([id]);
+    expect((await api.get('/api/conversations', { token: alice.token })).body[0]).toMatchObject({
+      lastMessage: null,
+      hasUnreadMessages: false,
+      unreadCount: 0,
+    });
+    expect(await listed(bob)).toEqual([]);
+    // Bob asking for the same conversation starts it for him too.
+    await startConversation(api, bob, alice);
+    expect(await listed(bob)).toEqual([id]);
+    const carol = await loginUser(api);
+    const withCarol = await startConversation(api, carol, alice);
+    expect(await listed(alice)).toEqual([id]);
+    await sendMessage(api, carol, withCarol, 'hi');
+    expect(await listed(alice)).toEqual([withCarol, id]);
+  });
+
+  test('When a user has conversations, then those with a message or started by them are listed, most recent activity first', async () => {
     const [alice, bob, carol, dave] = await Promise.all([
       loginUser(api),
       loginUser(api),
@@ -208,7 +264,7 @@ describe('GET /api/conversations', () => {
     ]);
     const withBob = await startConversation(api, alice, bob);
     const withCarol = await startConversation(api, carol, alice);
-    await startConversation(api, alice, dave); // no message: not listed
+    await startConversation(api, dave, alice); // no message and started by Dave: not in Alice's list
     await sendMessage(api, alice, withBob, 'to bob');
     await sendMessage(api, carol, withCarol, 'from carol');
     let list = await api.get('/api/conversations', { token: alice.token });
@@ -231,17 +287,42 @@ describe('GET /api/conversations', () => {
     for (const other of others) ids.push(await startConversation(api, owner, other));
     const base = Date.now() - 3600_000;
     const timestamps = [base, base + 1000, base + 2000, base + 3000].map((t) => new Date(t));
-    const lastMessages: { conversationId: string; id: string; createdAt: Date }[] = [];
+    const lastMessages: { id: string; createdAt: Date }[] = [];
     await Promise.all(
       ids.map(async (conversationId, i) => {
         const [message] = await insertMessagesAt(db, conversationId, [
           { userId: others[i]!.id, content: `m${i}`, createdAt: timestamps[i % 4]! },
         ]);
-        lastMessages.push({ conversationId, ...message! });
+        // A conversation's activity is its last message's time; ties go by conversation id.
+        lastMessages.push({ id: conversationId, createdAt: message!.createdAt });
       }),
     );
-    const expected = [...lastMessages].sort(byNewest).map((m) => m.conversationId);
+    const expected = [...lastMessages].sort(byNewest).map((m) => m.id);
 
+    for (const limit of [7, 25, 50]) {
+      expect(await collectPages(api, '/api/conversations', owner.token, limit)).toEqual(expected);
+    }
+  });
+
+  test('When conversations with and without messages share activity times, then paging returns each exactly once, by last activity', async () => {
+    const owner = await loginUser(api);
+    const others = await Promise.all(Array.from({ length: 40 }, () => loginUser(api)));
+    const ids: string[] = [];
+    for (const other of others) ids.push(await startConversation(api, owner, other));
+    const base = Date.now() - 3600_000;
+    const timestamps = [base, base + 1000, base + 2000].map((t) => new Date(t));
+    // Even ones get a message; odd ones stay empty, active since their (rewritten) creation time.
+    const activity: { id: string; createdAt: Date }[] = [];
+    await Promise.all(
+      ids.map(async (conversationId, i) => {
+        const at = timestamps[i % 3]!;
+        if (i % 2 === 0)
+          await insertMessagesAt(db, conversationId, [{ userId: others[i]!.id, content: `m${i}`, createdAt: at }]);
+        else await db.conversation.update({ where: { id: BigInt(conversationId) }, data: { createdAt: at } });
+        activity.push({ id: conversationId, createdAt: at });
+      }),
+    );
+    const expected = [...activity].sort(byNewest).map((c) => c.id);
     for (const limit of [7, 25, 50]) {
       expect(await collectPages(api, '/api/conversations', owner.token, limit)).toEqual(expected);
     }
@@ -276,12 +357,12 @@ describe('GET /api/conversations', () => {
     expect(Object.keys(response.body.error.fields)).toEqual([field]);
   });
 
-  test('When before names a conversation that is not the caller’s or has no message, then 422 names before', async () => {
+  test('When before names a conversation that is not the caller’s, or not in their list, then 422 names before', async () => {
     const [alice, bob, carol] = await Promise.all([loginUser(api), loginUser(api), loginUser(api)]);
     const theirs = await startConversation(api, bob, carol);
     await sendMessage(api, bob, theirs, 'private');
-    const empty = await startConversation(api, alice, bob);
-    for (const before of [theirs, empty, '9223372036854775807']) {
+    const emptyStartedByBob = await startConversation(api, bob, alice);
+    for (const before of [theirs, emptyStartedByBob, '9223372036854775807']) {
       const response = await api.get(`/api/conversations?before=${before}`, { token: alice.token });
       expect(response.status).toBe(422);
       expect(response.body.error.fields).toEqual({ before: expect.any(String) });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
 import {
   collectPages,
@@ -46,11 +47,22 @@ describe('POST /api/conversations/:id/messages', () => {
   test.each([
     ['runs of white space in a line', 'hello \t  world', 'hello world'],
     ['leading and trailing spaces', '   padded   ', 'padded'],
-    ['empty and blank lines', '\n\nfirst\n   \n\n  second  \n\n', 'first\nsecond'],
-    ['Windows line ends', 'a\r\nb\r\n\r\nc', 'a\nb\nc'],
+    [
+      'blank lines at the ends (trimmed) and between lines (one kept)',
+      '\n\nfirst\n   \n\n  second  \n\n',
+      'first\n\n  second',
+    ],
+    ['a blank line between paragraphs', 'All of that.\n\nAnd a camera!', 'All of that.\n\nAnd a camera!'],
+    ['more than two line breaks in a row', 'a\n\n\n\n\nb', 'a\n\nb'],
+    [
+      'indented lines (indentation kept, the first line trimmed)',
+      '  list:\n  - one\n\t- two\n    deep   er  ',
+      'list:\n  - one\n\t- two\n    deep er',
+    ],
+    ['Windows line ends', 'a\r\nb\r\n\r\nc', 'a\nb\n\nc'],
     ['non-breaking and ideographic spaces', 'a\u00a0\u00a0b\u3000c', 'a b c'],
     ['tabs, vertical tabs, form feeds and NEL (Unicode white space)', '\ta\t\tb\u000b\u000cc\u0085d\t', 'a b c d'],
-    ['lone carriage returns as line ends', 'a\rb\r\rc', 'a\nb\nc'],
+    ['lone carriage returns as line ends', 'a\rb\r\rc', 'a\nb\n\nc'],
     ['zero-width joiners inside an emoji sequence (kept)', ' 👨\u200d👩\u200d👧 ', '👨\u200d👩\u200d👧'],
     ['a zero-width space next to text (kept: it is not white space)', 'a\u200bb', 'a\u200bb'],
     ['markup (stored as typed)', '<img src=x onerror=alert(1)>', '<img src=x onerror=alert(1)>'],
@@ -99,6 +111,81 @@ describe('POST /api/conversations/:id/messages', () => {
     expect(response.status).toBe(422);
     expect(response.body.error.fields).toEqual({ content: expect.any(String) });
     expect(await db.message.count({ where: { conversationId: BigInt(conversationId) } })).toBe(0);
+  });
+
+  test('When 470 letters, 10 spaces and a letter are sent, then 472 characters are stored (the count the browser shows)', async () => {
+    const { alice, conversationId } = await pair();
+    const sent = await sendMessage(api, alice, conversationId, `${'z'.repeat(470)}${' '.repeat(10)}z`);
+    expect(sent.content).toBe(`${'z'.repeat(470)} z`);
+  });
+
+  test('When a send is retried with the same clientId, then 200 with the first message, stored once', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const clientId = randomUUID();
+    const send = () =>
+      api.post(`/api/conversations/${conversationId}/messages`, {
+        token: alice.token,
+        json: { content: 'only once', clientId },
+      });
+    const first = await send();
+    expect(first.status).toBe(201);
+    const retry = await send();
+    expect(retry.status).toBe(200);
+    expect(retry.body).toEqual(first.body);
+    // Retries racing each other (a timeout, then two clicks on Retry) store nothing more either.
+    const racing = await Promise.all([send(), send(), send()]);
+    expect(racing.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(racing.map((r) => r.body.id)).toEqual([first.body.id, first.body.id, first.body.id]);
+    expect(await db.message.count({ where: { conversationId: BigInt(conversationId) } })).toBe(1);
+    // Another sender may use the same clientId: it is unique per sender.
+    const fromBob = await api.post(`/api/conversations/${conversationId}/messages`, {
+      token: bob.token,
+      json: { content: 'mine', clientId },
+    });
+    expect(fromBob.status).toBe(201);
+  });
+
+  test('When two sends race with the same new clientId, then one is stored (201) and the other answers it (200)', async () => {
+    const { alice, conversationId } = await pair();
+    const clientId = randomUUID();
+    const responses = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        api.post(`/api/conversations/${conversationId}/messages`, {
+          token: alice.token,
+          json: { content: 'raced', clientId },
+        }),
+      ),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 201]);
+    expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
+    expect(await db.message.count({ where: { conversationId: BigInt(conversationId) } })).toBe(1);
+  });
+
+  test('When a clientId is not a UUID, or was used in another conversation, then 422 names clientId', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const carol = await loginUser(api);
+    const other = await startConversation(api, alice, carol);
+    const clientId = randomUUID();
+    expect(
+      (await api.post(`/api/conversations/${other}/messages`, { token: alice.token, json: { content: 'a', clientId } }))
+        .status,
+    ).toBe(201);
+    for (const json of [
+      { content: 'b', clientId },
+      { content: 'b', clientId: 'not-a-uuid' },
+      { content: 'b', clientId: 42 },
+    ]) {
+      const response = await api.post(`/api/conversations/${conversationId}/messages`, { token: alice.token, json });
+      expect(response.status).toBe(422);
+      expect(response.body.error.fields).toEqual({ clientId: expect.any(String) });
+    }
+    expect(await db.message.count({ where: { conversationId: BigInt(conversationId) } })).toBe(0);
+    // Bob cannot learn about Alice's message through her clientId.
+    const fromBob = await api.post(`/api/conversations/${other}/messages`, {
+      token: bob.token,
+      json: { content: 'x', clientId },
+    });
+    expect(fromBob.status).toBe(404);
   });
 
   test('When someone who is not a participant sends, then 404 and nothing is stored', async () => {
@@ -171,7 +258,23 @@ describe('GET /api/conversations/:id/messages', () => {
     );
   });
 
+  test('When listing with markRead=false, then the read marker stays where it was, and outsiders still get 404', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const sent = await sendMessage(api, alice, conversationId, 'not yet seen');
+    const page = await api.get(`/api/conversations/${conversationId}/messages?markRead=false`, { token: bob.token });
+    expect(page.body.map((m: { id: string }) => m.id)).toEqual([sent.id]);
+    const conversation = await api.get(`/api/conversations/${conversationId}`, { token: bob.token });
+    expect(conversation.body).toMatchObject({ hasUnreadMessages: true, unreadCount: 1 });
+    const carol = await loginUser(api);
+    for (const query of ['markRead=false', `markRead=false&before=${sent.id}`]) {
+      expect(
+        (await api.get(`/api/conversations/${conversationId}/messages?${query}`, { token: carol.token })).status,
+      ).toBe(404);
+    }
+  });
+
   test.each([
+    ['markRead=no', 'markRead'],
     ['limit=0', 'limit'],
     ['limit=101', 'limit'],
     ['limit=-1', 'limit'],

@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startBrowserProduct, type BrowserProduct } from './support/browser-product';
-import { logIn, uniqueUsername, type Product, type UserPage } from './support/product';
+import { apiLogin, apiSend, apiStart } from './support/api-calls';
+import { logIn, MOBILE, sessionToken, uniqueUsername, type Product, type UserPage } from './support/product';
 
 jest.setTimeout(60_000);
 
@@ -22,20 +23,6 @@ beforeAll(async () => {
   bob = await logIn(browser, product.url, bobName);
 }, 90_000);
 
-async function apiCall(method: string, path: string, token: string | undefined, body?: unknown) {
-  const response = await fetch(product.url + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-async function apiLogin(username: string): Promise<{ token: string }> {
-  return apiCall('POST', '/api/login', undefined, { username });
-}
-
 afterAll(() => e2e?.stop());
 
 // The scenarios build on each other, as a conversation does: each test starts where the previous one ended.
@@ -50,7 +37,7 @@ describe('Two users chatting in two browser windows', () => {
     await page.getByRole('button', { name: 'Start' }).click();
     await page.waitForURL(/\/conversations\/\d+$/);
     conversationPath = new URL(page.url()).pathname;
-    await page.locator('.conversation-title', { hasText: bobName }).waitFor();
+    await page.getByRole('heading', { level: 1, name: bobName }).waitFor();
 
     await page.getByLabel('Message', { exact: true }).fill('Hello Bob!');
     await page.getByRole('button', { name: 'Send' }).click();
@@ -72,7 +59,8 @@ describe('Two users chatting in two browser windows', () => {
       .click();
     await bob.page.waitForURL((url) => url.pathname === conversationPath);
     await bob.page.getByRole('list', { name: 'Messages' }).getByText('Hello Bob!').waitFor();
-    await bob.page.waitForFunction(() => document.title === 'Messenger');
+    // Nothing unread any more; the title names the conversation on screen.
+    await bob.page.waitForFunction((name) => document.title === `${name} · Messenger`, aliceName);
 
     await alice.page.getByText('Seen', { exact: true }).waitFor();
   });
@@ -85,7 +73,7 @@ describe('Two users chatting in two browser windows', () => {
     await bobMessages.getByText('Are you there?').waitFor();
     await alice.page.getByText('Seen', { exact: true }).waitFor();
     expect(await bobMessages.getByText('Are you there?').count()).toBe(1);
-    expect(await alice.page.getByRole('list', { name: 'Messages' }).getByRole('listitem').count()).toBe(2);
+    expect(await alice.page.getByRole('list', { name: 'Messages' }).locator('.message').count()).toBe(2);
   });
 
   test('When a message contains HTML, then both pages show it as text and no script runs', async () => {
@@ -118,17 +106,17 @@ describe('Two users chatting in two browser windows', () => {
     expect(await bob.page.locator('a[href^="javascript:"]').count()).toBe(0);
   });
 
-  test("When a message is too long, then the server's error is shown next to the field and nothing is sent", async () => {
+  test('When a message is too long, then the counter and an error next to the field say so, and nothing is sent', async () => {
     const field = alice.page.getByLabel('Message', { exact: true });
     await field.fill('x'.repeat(481));
     await alice.page.getByText('481/480').waitFor();
     await alice.page.getByRole('button', { name: 'Send' }).click();
-    await alice.page.locator('#message-error:not(:empty)').waitFor();
-    expect(await alice.page.getByRole('list', { name: 'Messages' }).getByRole('listitem').count()).toBe(4);
+    await alice.page.locator('#message-error', { hasText: '1 character too long' }).waitFor();
+    expect(await alice.page.getByRole('list', { name: 'Messages' }).locator('.message').count()).toBe(4);
     await field.fill('');
   });
 
-  test('When the page is reloaded, then the session, the conversation and "Seen" survive, and the conversation page can be captured', async () => {
+  test('When the page is reloaded, then the session, the conversation and "Seen" survive, and the pages can be captured', async () => {
     // Bob's open page has read Alice's last message: "Seen", from the live `read` event...
     await alice.page.getByText('Seen', { exact: true }).waitFor();
     await alice.page.reload();
@@ -138,26 +126,48 @@ describe('Two users chatting in two browser windows', () => {
     await alice.page.locator('.connection[data-state="connected"]').waitFor();
     await bob.page.getByLabel('Message', { exact: true }).fill('Yes! Sorry, I was making tea.');
     await bob.page.getByRole('button', { name: 'Send' }).click();
-    await alice.page.getByText('Yes! Sorry, I was making tea.').waitFor();
+    await alice.page.getByRole('list', { name: 'Messages' }).getByText('Yes! Sorry, I was making tea.').waitFor();
+    await bob.page.getByLabel('Message', { exact: true }).fill('Look: https://example.com/tea\n\nIt has a camera too.');
+    await bob.page.getByRole('button', { name: 'Send' }).click();
+    await alice.page.getByRole('list', { name: 'Messages' }).getByText('It has a camera too.').waitFor();
 
-    // The README's picture, docs/screenshot-conversation.png, is rewritten only on request
+    // Alice has read it (it is on her screen): the picture shows the list settled.
+    await alice.page
+      .getByRole('list', { name: 'Conversations' })
+      .locator('[data-unread="true"]')
+      .waitFor({ state: 'detached' });
+    // The README's pictures (docs/screenshot-*.png) are rewritten only on request
     // (UPDATE_SCREENSHOT=1), so a test run leaves the working tree clean.
     const root = path.resolve(__dirname, '../../..');
     const target = process.env.UPDATE_SCREENSHOT === '1' ? path.join(root, 'docs') : path.join(root, 'test-results');
     await mkdir(target, { recursive: true });
-    const screenshot = await alice.page.screenshot({ path: path.join(target, 'screenshot-conversation.png') });
-    expect(screenshot.length).toBeGreaterThan(10_000);
+    const shots = [await alice.page.screenshot({ path: path.join(target, 'screenshot-desktop.png') })];
+    await alice.page.emulateMedia({ colorScheme: 'dark' });
+    shots.push(await alice.page.screenshot({ path: path.join(target, 'screenshot-desktop-dark.png') }));
+    await alice.page.emulateMedia({ colorScheme: 'light' });
+    // Bob on his phone, in the same conversation.
+    const phone = await logIn(browser, product.url, bobName, { viewport: MOBILE });
+    try {
+      await phone.page.goto(product.url + conversationPath);
+      await phone.page.getByRole('list', { name: 'Messages' }).getByText('It has a camera too.').waitFor();
+      shots.push(await phone.page.screenshot({ path: path.join(target, 'screenshot-mobile.png') }));
+    } finally {
+      await phone.context.close();
+    }
+    for (const shot of shots) expect(shot.length).toBeGreaterThan(10_000);
   });
 
   test('When messages arrive for conversations not on screen, then the list reorders live and marks them unread, with no request per event', async () => {
-    await bob.page.getByRole('link', { name: '← Conversations' }).click();
+    // Wide screen: the list is beside the conversation; Bob closes it with the browser's Back.
+    await bob.page.goBack();
+    await bob.page.getByRole('heading', { level: 1, name: 'Conversations' }).waitFor();
     const list = bob.page.getByRole('list', { name: 'Conversations' });
     await list.getByRole('listitem').filter({ hasText: aliceName }).waitFor();
 
     // Carol has no browser: she uses the API directly.
-    const carol = await apiLogin(uniqueUsername('carol'));
-    const started = await apiCall('POST', '/api/conversations', carol.token, { username: bobName });
-    await apiCall('POST', `/api/conversations/${started.id}/messages`, carol.token, { content: 'Hi from Carol' });
+    const carol = await apiLogin(product.url, uniqueUsername('carol'));
+    const started = await apiStart(product.url, carol.token, bobName);
+    await apiSend(product.url, carol.token, started, 'Hi from Carol');
     await list
       .getByRole('listitem')
       .first()
@@ -183,14 +193,10 @@ describe('Two users chatting in two browser windows', () => {
     expect(listRequests).toEqual([]);
   });
 
-  test('When a conversation has more than a page of messages, then "Load more" brings the older ones, in order, without duplicates', async () => {
-    const token = await alice.page.evaluate(
-      () => JSON.parse(localStorage.getItem('messenger.session') ?? '{}').token as string,
-    );
-    const conversationId = conversationPath.split('/').pop();
-    for (let i = 1; i <= 25; i += 1) {
-      await apiCall('POST', `/api/conversations/${conversationId}/messages`, token, { content: `Paged ${i}` });
-    }
+  test('When a conversation has more than a page of messages, then "Load older messages" brings the older ones, in order, without duplicates', async () => {
+    const token = await sessionToken(alice.page);
+    const conversationId = conversationPath.split('/').pop() ?? '';
+    for (let i = 1; i <= 25; i += 1) await apiSend(product.url, token, conversationId, `Paged ${i}`);
     await bob.page
       .getByRole('list', { name: 'Conversations' })
       .getByRole('link', { name: new RegExp(aliceName) })
@@ -201,27 +207,33 @@ describe('Two users chatting in two browser windows', () => {
     expect(firstPage).toHaveLength(25);
     expect(firstPage[0]).toBe('Paged 1');
 
-    await bob.page.getByRole('button', { name: 'Load more' }).click();
+    await bob.page.getByRole('button', { name: 'Load older messages' }).click();
     await messages.getByText('Hello Bob!', { exact: true }).waitFor();
     const all = await messages.locator('.message-content').allTextContents();
     expect(all.slice(0, 2)).toEqual(['Hello Bob!', 'Are you there?']);
     expect(all.slice(-25)).toEqual(Array.from({ length: 25 }, (_, i) => `Paged ${i + 1}`));
     expect(new Set(all).size).toBe(all.length);
-    // The 6 earlier messages and the 25 new ones: everything, so there is nothing more to load.
-    expect(all).toHaveLength(31);
-    await bob.page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'hidden' });
+    // The 7 earlier messages and the 25 new ones: everything, so there is nothing more to load.
+    expect(all).toHaveLength(32);
+    await bob.page.getByRole('button', { name: 'Load older messages' }).waitFor({ state: 'hidden' });
   });
 
-  test('When a message arrives, then the page scrolls to it only if the reader was already at the bottom', async () => {
+  test('When a message arrives, then the page scrolls to it only if the reader was at the bottom, else "New messages" appears and jumps there', async () => {
     const scroller = bob.page.locator('.message-scroller');
     const messages = bob.page.getByRole('list', { name: 'Messages' });
     await scroller.evaluate((node) => (node.scrollTop = 0));
     await alice.page.getByLabel('Message', { exact: true }).fill('While Bob reads old messages');
     await alice.page.getByRole('button', { name: 'Send' }).click();
     await messages.getByText('While Bob reads old messages').waitFor({ state: 'attached' });
+    const jump = bob.page.getByRole('button', { name: 'New messages' });
+    await jump.waitFor();
     expect(await scroller.evaluate((node) => node.scrollTop)).toBe(0);
+    await jump.click();
+    await jump.waitFor({ state: 'hidden' });
+    expect(
+      await scroller.evaluate((node) => node.scrollHeight - node.scrollTop - node.clientHeight),
+    ).toBeLessThanOrEqual(2);
 
-    await scroller.evaluate((node) => (node.scrollTop = node.scrollHeight));
     await alice.page.getByLabel('Message', { exact: true }).fill('While Bob is at the bottom');
     await alice.page.getByRole('button', { name: 'Send' }).click();
     await messages.getByText('While Bob is at the bottom').waitFor();

@@ -122,5 +122,5 @@ test('When Redis loses an event the page had not received yet, then the page is 
   for (const text of ['Lost with the log', 'In the new log']) {
     expect(await messages.getByText(text, { exact: true }).count()).toBe(1);
   }
-  expect(await messages.getByRole('listitem').count()).toBe(6);
+  expect(await messages.locator('.message').count()).toBe(6);
 });

@@ -58,7 +58,7 @@ test("When the stream service restarts while Bob's page is open, then the messag
   await send(alice, 'After the outage');
   await bobMessages.getByText('After the outage').waitFor();
   expect(await bobMessages.getByText('Sent during the outage').count()).toBe(1);
-  expect(await bobMessages.getByRole('listitem').allTextContents()).toEqual([
+  expect(await bobMessages.locator('.message').allTextContents()).toEqual([
     expect.stringContaining('Before the outage'),
     expect.stringContaining('Sent during the outage'),
     expect.stringContaining('After the outage'),

@@ -15,12 +15,20 @@ function conversation(
   other = bob,
   otherParticipantReadAt = '2026-01-01T00:00:00.000Z',
 ): Conversation {
-  return { id, otherParticipant: other, lastMessage, hasUnreadMessages, otherParticipantReadAt };
+  return {
+    id,
+    createdAt: '2025-12-31T00:00:00.000Z',
+    otherParticipant: other,
+    lastMessage,
+    hasUnreadMessages,
+    unreadCount: hasUnreadMessages ? 1 : 0,
+    otherParticipantReadAt,
+  };
 }
 
 // The page's conversation list merges REST answers and live events in whatever order they arrive.
 describe('The conversation store', () => {
-  test('When a live message arrives for a known conversation, then it moves to the top and is unread unless open or mine', () => {
+  test('When live messages arrive for known conversations, then they move to the top and count as unread unless mine', () => {
     const store = createConversationStore();
     store.addPage(
       [
@@ -32,19 +40,30 @@ describe('The conversation store', () => {
     );
     expect(store.list().map((c) => c.id)).toEqual(['10', '11']);
 
-    expect(store.applyMessage(message('3', '11', '2026-01-01T11:00:00.000Z'), false)).toBe(true);
+    expect(store.applyMessage(message('3', '11', '2026-01-01T11:00:00.000Z'))).toBe(true);
     expect(store.list().map((c) => c.id)).toEqual(['11', '10']);
-    expect(store.unreadCount()).toBe(1);
+    store.applyMessage(message('4', '11', '2026-01-01T11:00:01.000Z'));
+    expect(store.unreadCount()).toBe(2);
+    expect(store.get('11')).toMatchObject({ hasUnreadMessages: true, unreadCount: 2 });
 
-    store.applyMessage(message('4', '10', '2026-01-01T12:00:00.000Z'), true);
-    store.applyMessage(message('5', '11', '2026-01-01T12:00:01.000Z', true), false);
+    store.applyMessage(message('5', '10', '2026-01-01T12:00:00.000Z'));
+    store.markRead('10');
+    store.applyMessage(message('6', '11', '2026-01-01T12:00:01.000Z', true));
     expect(store.unreadCount()).toBe(0);
+  });
+
+  test('When a started conversation has no message yet, then it is listed by its creation time among the others', () => {
+    const store = createConversationStore();
+    store.upsert(conversation('10', message('1', '10', '2026-01-01T10:00:00.000Z')));
+    store.upsert({ ...conversation('12', null, false, carol), createdAt: '2026-01-01T11:00:00.000Z' });
+    store.upsert(conversation('11', message('2', '11', '2026-01-01T12:00:00.000Z')));
+    expect(store.list().map((c) => c.id)).toEqual(['11', '12', '10']);
   });
 
   test('When a REST answer is older than a live event already applied, then the newer last message wins', () => {
     const store = createConversationStore();
     store.upsert(conversation('10', message('1', '10', '2026-01-01T10:00:00.000Z')));
-    store.applyMessage(message('2', '10', '2026-01-01T10:00:05.000Z'), false);
+    store.applyMessage(message('2', '10', '2026-01-01T10:00:05.000Z'));
     store.addPage([conversation('10', message('1', '10', '2026-01-01T10:00:00.000Z'), false)], 25, true);
     expect(store.get('10')?.lastMessage?.id).toBe('2');
     expect(store.get('10')?.hasUnreadMessages).toBe(true);
@@ -54,15 +73,15 @@ describe('The conversation store', () => {
     const store = createConversationStore();
     store.upsert(conversation('10', null, false, carol));
     const event = message('7', '10', '2026-01-01T10:00:00.000Z');
-    store.applyMessage(event, false);
+    store.applyMessage(event);
     store.markRead('10');
-    store.applyMessage(event, false);
+    store.applyMessage(event);
     expect(store.unreadCount()).toBe(0);
   });
 
   test('When a message arrives for an unknown conversation, then the store says so (the app fetches it once)', () => {
     const store = createConversationStore();
-    expect(store.applyMessage(message('1', '99', '2026-01-01T10:00:00.000Z'), false)).toBe(false);
+    expect(store.applyMessage(message('1', '99', '2026-01-01T10:00:00.000Z'))).toBe(false);
   });
 
   test('When read receipts arrive out of order, then the latest one is kept', () => {

@@ -4,6 +4,7 @@ import type { ConversationRecord } from './records';
 
 interface ConversationRow {
   id: bigint;
+  created_at: Date;
   messages_read_at: Date;
   other_messages_read_at: Date;
   other_id: bigint;
@@ -13,28 +14,67 @@ interface ConversationRow {
   message_content: string | null;
   message_user_id: bigint | null;
   message_created_at: Date | null;
+  unread_count: number;
 }
 
-/** A page position: the (createdAt, id) of the last message of the previous page's last conversation. */
+/**
+ * A page position: the last activity (the last message's time, or the conversation's
+ * creation time while it has none) and the id of the previous page's last conversation.
+ */
 export interface ConversationKey {
-  createdAt: Date;
-  messageId: string;
+  activeAt: Date;
+  conversationId: string;
 }
 
-// The viewer's participation, the conversation, the other participant and the last
-// message, in one row. Everything after FROM is completed by the callers.
-const SELECT_CONVERSATION = Prisma.sql`
-  SELECT c.id, me.messages_read_at, op.messages_read_at AS other_messages_read_at,
-         other.id AS other_id, other.username AS other_username, other.avatar_url AS other_avatar_url,
-         m.id AS message_id, m.content AS message_content, m.user_id AS message_user_id, m.created_at AS message_created_at
-  FROM participants me
-  JOIN conversations c ON c.id = me.conversation_id
-  JOIN participants op ON op.conversation_id = c.id AND op.user_id <> me.user_id
-  JOIN users other ON other.id = op.user_id`;
+/**
+ * Unread counts stop at this many: a badge shows "99+" past 99, and the count costs at
+ * most this many index entries per listed conversation.
+ */
+export const UNREAD_COUNT_CAP = 100;
+
+// When a conversation was last active: its last message, or its start while it has none.
+const ACTIVE_AT = Prisma.sql`COALESCE(m.created_at, c.created_at)`;
+
+/**
+ * The viewer's conversations matching `filter`, most recent activity first, at most
+ * `limit`: the viewer's participation, the conversation, the other participant, the
+ * last message and the unread count, one row each. The page is chosen first and the
+ * unread messages counted for its rows only (bounded by UNREAD_COUNT_CAP, on the
+ * messages index by conversation and time), so a page costs one query whatever the
+ * number of conversations or unread messages.
+ */
+function selectConversations(db: Database, userId: string, filter: Prisma.Sql, limit: number) {
+  return db.$queryRaw<ConversationRow[]>`
+    WITH page AS (
+      SELECT c.id, c.created_at, me.messages_read_at, op.messages_read_at AS other_messages_read_at,
+             other.id AS other_id, other.username AS other_username, other.avatar_url AS other_avatar_url,
+             m.id AS message_id, m.content AS message_content, m.user_id AS message_user_id,
+             m.created_at AS message_created_at, ${ACTIVE_AT} AS active_at
+      FROM participants me
+      JOIN conversations c ON c.id = me.conversation_id
+      JOIN participants op ON op.conversation_id = c.id AND op.user_id <> me.user_id
+      JOIN users other ON other.id = op.user_id
+      LEFT JOIN messages m ON m.id = c.last_message_id
+      WHERE me.user_id = ${BigInt(userId)} ${filter}
+      ORDER BY active_at DESC, c.id DESC
+      LIMIT ${limit}
+    )
+    SELECT page.*, unread.count AS unread_count
+    FROM page
+    CROSS JOIN LATERAL (
+      SELECT count(*)::int AS count FROM (
+        SELECT 1 FROM messages u
+        WHERE u.conversation_id = page.id AND u.created_at > page.messages_read_at AND u.user_id = page.other_id
+        LIMIT ${UNREAD_COUNT_CAP}
+      ) capped
+    ) unread
+    ORDER BY page.active_at DESC, page.id DESC`;
+}
 
 function toConversationRecord(row: ConversationRow): ConversationRecord {
   return {
     id: String(row.id),
+    createdAt: row.created_at,
     messagesReadAt: row.messages_read_at,
     otherMessagesReadAt: row.other_messages_read_at,
     otherParticipant: { id: String(row.other_id), username: row.other_username, avatarUrl: row.other_avatar_url },
@@ -48,15 +88,17 @@ function toConversationRecord(row: ConversationRow): ConversationRecord {
             conversationId: String(row.id),
             createdAt: row.message_created_at as Date,
           },
+    unreadCount: row.unread_count,
   };
 }
 
 export function createConversationRepository(db: Database) {
   /**
    * Creates the conversation of a pair with its two participants, or finds the one the
-   * pair already has. The unique index on the ordered pair settles concurrent starts in
-   * either direction: the loser's insert waits for the winner's commit, does nothing,
-   * and then reads the winner's row.
+   * pair already has, and marks it started by `userId` (listed for them from now on).
+   * The unique index on the ordered pair settles concurrent starts in either direction:
+   * the loser's insert waits for the winner's commit, does nothing, and then updates
+   * the winner's row.
    */
   async function findOrCreateForPair(userId: string, otherUserId: string): Promise<{ id: string; created: boolean }> {
     const [low, high] = BigInt(userId) < BigInt(otherUserId) ? [userId, otherUserId] : [otherUserId, userId];
@@ -66,53 +108,55 @@ export function createConversationRepository(db: Database) {
         ON CONFLICT (user_low_id, user_high_id) DO NOTHING
         RETURNING id
       ), joined AS (
-        INSERT INTO participants (user_id, conversation_id)
-        SELECT u.id, created.id FROM created, (VALUES (${BigInt(low)}::bigint), (${BigInt(high)}::bigint)) AS u (id)
+        INSERT INTO participants (user_id, conversation_id, started)
+        SELECT u.id, created.id, u.id = ${BigInt(userId)}::bigint
+        FROM created, (VALUES (${BigInt(low)}::bigint), (${BigInt(high)}::bigint)) AS u (id)
       )
       SELECT id FROM created`;
     if (inserted[0]) return { id: String(inserted[0].id), created: true };
-    const existing = await db.conversation.findUnique({
-      where: { userLowId_userHighId: { userLowId: BigInt(low), userHighId: BigInt(high) } },
-      select: { id: true },
-    });
-    if (!existing) throw new Error('conversation vanished between insert and select');
-    return { id: String(existing.id), created: false };
+    const existing = await db.$queryRaw<{ id: bigint }[]>`
+      UPDATE participants p SET started = true
+      FROM conversations c
+      WHERE c.user_low_id = ${BigInt(low)} AND c.user_high_id = ${BigInt(high)}
+        AND p.conversation_id = c.id AND p.user_id = ${BigInt(userId)}
+      RETURNING c.id`;
+    if (!existing[0]) throw new Error('conversation vanished between insert and update');
+    return { id: String(existing[0].id), created: false };
   }
 
   /** The conversation as `userId` sees it, or undefined when missing or not theirs. */
   async function findForUser(conversationId: string, userId: string): Promise<ConversationRecord | undefined> {
-    const rows = await db.$queryRaw<ConversationRow[]>`
-      ${SELECT_CONVERSATION}
-      LEFT JOIN messages m ON m.id = c.last_message_id
-      WHERE me.user_id = ${BigInt(userId)} AND me.conversation_id = ${BigInt(conversationId)}`;
+    const rows = await selectConversations(db, userId, Prisma.sql`AND c.id = ${BigInt(conversationId)}`, 1);
     return rows[0] && toConversationRecord(rows[0]);
   }
 
   /** Where a page after this conversation starts, or undefined when it is not a listed conversation of the user's. */
   async function findPageKey(conversationId: string, userId: string): Promise<ConversationKey | undefined> {
-    const rows = await db.$queryRaw<{ id: bigint; created_at: Date }[]>`
-      SELECT m.id, m.created_at
+    const rows = await db.$queryRaw<{ active_at: Date }[]>`
+      SELECT ${ACTIVE_AT} AS active_at
       FROM participants me
       JOIN conversations c ON c.id = me.conversation_id
-      JOIN messages m ON m.id = c.last_message_id
-      WHERE me.user_id = ${BigInt(userId)} AND me.conversation_id = ${BigInt(conversationId)}`;
-    return rows[0] && { createdAt: rows[0].created_at, messageId: String(rows[0].id) };
+      LEFT JOIN messages m ON m.id = c.last_message_id
+      WHERE me.user_id = ${BigInt(userId)} AND me.conversation_id = ${BigInt(conversationId)}
+        AND (c.last_message_id IS NOT NULL OR me.started)`;
+    return rows[0] && { activeAt: rows[0].active_at, conversationId };
   }
 
   /**
-   * The user's conversations that have a message, most recent activity first. Keyset on
-   * the last message's (created_at, id), which is unique, so pages never skip or repeat.
+   * The user's conversations that have a message or that they started, most recent
+   * activity first. Keyset on (last activity, conversation id), which is unique, so
+   * pages never skip or repeat.
    */
   async function listForUser(userId: string, limit: number, before?: ConversationKey): Promise<ConversationRecord[]> {
     const after = before
-      ? Prisma.sql`AND (m.created_at, m.id) < (${before.createdAt}::timestamptz, ${BigInt(before.messageId)})`
+      ? Prisma.sql`AND (${ACTIVE_AT}, c.id) < (${before.activeAt}::timestamptz, ${BigInt(before.conversationId)})`
       : Prisma.empty;
-    const rows = await db.$queryRaw<ConversationRow[]>`
-      ${SELECT_CONVERSATION}
-      JOIN messages m ON m.id = c.last_message_id
-      WHERE me.user_id = ${BigInt(userId)} ${after}
-      ORDER BY m.created_at DESC, m.id DESC
-      LIMIT ${limit}`;
+    const rows = await selectConversations(
+      db,
+      userId,
+      Prisma.sql`AND (c.last_message_id IS NOT NULL OR me.started) ${after}`,
+      limit,
+    );
     return rows.map(toConversationRecord);
   }
 

@@ -39,6 +39,22 @@ function toMessageRecord(row: MessageRow): MessageRecord {
  * in no promised order), and ORDER BY feeds the upsert its rows sorted.
  */
 
+function fromPrismaMessage(m: {
+  id: bigint;
+  content: string;
+  userId: bigint;
+  conversationId: bigint;
+  createdAt: Date;
+}): MessageRecord {
+  return {
+    id: String(m.id),
+    content: m.content,
+    userId: String(m.userId),
+    conversationId: String(m.conversationId),
+    createdAt: m.createdAt,
+  };
+}
+
 export function createMessageRepository(db: Database) {
   /**
    * Inserts a message, moves the conversation's last-message pointer and the sender's
@@ -53,9 +69,16 @@ export function createMessageRepository(db: Database) {
    * The guard in `moved` still refuses to replace a newer last message, for rows
    * written by anything else.
    *
-   * Returns undefined when the conversation does not exist or the sender is not in it.
+   * Returns undefined when the conversation does not exist or the sender is not in it,
+   * or when the sender already has a message with this `clientId` (a retried send:
+   * the caller looks it up with findByClientId).
    */
-  function insert(conversationId: string, senderId: string, content: string): Promise<MessageRecord | undefined> {
+  function insert(
+    conversationId: string,
+    senderId: string,
+    content: string,
+    clientId: string | null = null,
+  ): Promise<MessageRecord | undefined> {
     const conversation = BigInt(conversationId);
     const sender = BigInt(senderId);
     return retryOnceOnConflict(async () => {
@@ -66,8 +89,9 @@ export function createMessageRepository(db: Database) {
             AND EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = ${sender})
           FOR UPDATE
         ), inserted AS (
-          INSERT INTO messages (content, user_id, conversation_id, created_at)
-          SELECT ${content}, ${sender}::bigint, locked.id, clock_timestamp() FROM locked
+          INSERT INTO messages (content, user_id, conversation_id, created_at, client_id)
+          SELECT ${content}, ${sender}::bigint, locked.id, clock_timestamp(), ${clientId}::uuid FROM locked
+          ON CONFLICT (user_id, client_id) DO NOTHING
           RETURNING id, content, user_id, conversation_id, created_at
         ), moved AS (
           UPDATE conversations c SET last_message_id = i.id
@@ -94,6 +118,15 @@ export function createMessageRepository(db: Database) {
         SELECT i.id, i.content, i.user_id, i.conversation_id, i.created_at FROM inserted i`;
       return rows[0] && toMessageRecord(rows[0]);
     });
+  }
+
+  /** The sender's message with this client id, whichever conversation it is in. */
+  async function findByClientId(senderId: string, clientId: string): Promise<MessageRecord | undefined> {
+    const found = await db.message.findUnique({
+      where: { userId_clientId: { userId: BigInt(senderId), clientId } },
+      select: { id: true, content: true, userId: true, conversationId: true, createdAt: true },
+    });
+    return found ? fromPrismaMessage(found) : undefined;
   }
 
   /** The (createdAt, id) key of a message of this conversation, for paging. */
@@ -124,13 +157,7 @@ export function createMessageRepository(db: Database) {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
-    return rows.map((m) => ({
-      id: String(m.id),
-      content: m.content,
-      userId: String(m.userId),
-      conversationId: String(m.conversationId),
-      createdAt: m.createdAt,
-    }));
+    return rows.map(fromPrismaMessage);
   }
 
   /**
@@ -177,7 +204,7 @@ export function createMessageRepository(db: Database) {
     return found !== null;
   }
 
-  return { insert, findKey, listPage, markRead, isParticipant };
+  return { insert, findByClientId, findKey, listPage, markRead, isParticipant };
 }
 
 export type MessageRepository = ReturnType<typeof createMessageRepository>;

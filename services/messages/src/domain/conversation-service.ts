@@ -26,14 +26,14 @@ export function createConversationService(conversations: ConversationRepository,
 
   /**
    * A page of the caller's conversations. `before` is the last conversation of the
-   * previous page; one that is not the caller's, or has no message, is a 422 (it cannot
-   * have been on a page).
+   * previous page; one that is not the caller's, or is not listed (no message, and not
+   * started by the caller), is a 422 (it cannot have been on a page).
    */
   async function list(callerId: string, limit: number, before?: string): Promise<ConversationRecord[]> {
     let key;
     if (before) {
       key = await conversations.findPageKey(before, callerId);
-      if (!key) throw validationFailed({ before: 'must be the id of a conversation of yours that has a message' });
+      if (!key) throw validationFailed({ before: 'must be the id of a conversation in your list' });
     }
     return conversations.listForUser(callerId, limit, key);
   }

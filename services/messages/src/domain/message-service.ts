@@ -9,8 +9,18 @@ import { MAX_CONTENT_LENGTH, contentLength, hasVisibleContent, normaliseContent 
  * outbox relay, synchronously and without waiting for it. Requests never wait on Redis.
  */
 export function createMessageService(messages: MessageRepository, eventsCommitted: () => void) {
-  /** Stores a message with its events for both participants. */
-  async function send(conversationId: string, senderId: string, rawContent: string): Promise<MessageRecord> {
+  /**
+   * Stores a message with its events for both participants. With a `clientId` the
+   * sender already used, nothing is stored or queued again: the answer is the message
+   * stored the first time (`created` false), so a client can retry a send whose answer
+   * it never got.
+   */
+  async function send(
+    conversationId: string,
+    senderId: string,
+    rawContent: string,
+    clientId?: string,
+  ): Promise<{ message: MessageRecord; created: boolean }> {
     const content = normaliseContent(rawContent);
     if (!hasVisibleContent(content)) throw validationFailed({ content: 'must not be empty' });
     // PostgreSQL text cannot hold NUL: refused here rather than failing the insert with a 500.
@@ -19,10 +29,20 @@ export function createMessageService(messages: MessageRepository, eventsCommitte
     if (length > MAX_CONTENT_LENGTH) {
       throw validationFailed({ content: `must be at most ${MAX_CONTENT_LENGTH} characters (got ${length})` });
     }
-    const sent = await messages.insert(conversationId, senderId, content);
-    if (!sent) throw notFound('Conversation not found');
+    const sent = await messages.insert(conversationId, senderId, content, clientId);
+    if (!sent) return { message: await findRetried(conversationId, senderId, clientId), created: false };
     eventsCommitted();
-    return sent;
+    return { message: sent, created: true };
+  }
+
+  /** Why an insert stored nothing: the message of an earlier try, or a conversation that is not the sender's. */
+  async function findRetried(conversationId: string, senderId: string, clientId?: string): Promise<MessageRecord> {
+    const earlier = clientId ? await messages.findByClientId(senderId, clientId) : undefined;
+    if (!earlier) throw notFound('Conversation not found');
+    if (earlier.conversationId !== conversationId) {
+      throw validationFailed({ clientId: 'was already used for a message in another conversation' });
+    }
+    return earlier;
   }
 
   /**
@@ -35,12 +55,13 @@ export function createMessageService(messages: MessageRepository, eventsCommitte
     if (result.movedTo) eventsCommitted();
   }
 
-  /** A page of messages, newest first. Reading marks the conversation as read. */
+  /** A page of messages, newest first. Reading marks the conversation as read, unless `markAsRead` is false. */
   async function list(
     conversationId: string,
     readerId: string,
     limit: number,
     before?: string,
+    markAsRead = true,
   ): Promise<MessageRecord[]> {
     let key;
     if (before) {
@@ -51,7 +72,8 @@ export function createMessageService(messages: MessageRepository, eventsCommitte
         throw validationFailed({ before: 'must be the id of a message of this conversation' });
       }
     }
-    await markRead(conversationId, readerId);
+    if (markAsRead) await markRead(conversationId, readerId);
+    else if (!(await messages.isParticipant(conversationId, readerId))) throw notFound('Conversation not found');
     return messages.listPage(conversationId, limit, key);
   }
 

@@ -26,10 +26,12 @@ export function presentConversation(conversation: ConversationRecord, viewerId: 
   const last = conversation.lastMessage;
   return {
     id: conversation.id,
+    createdAt: conversation.createdAt.toISOString(),
     otherParticipant: presentUser(conversation.otherParticipant),
     lastMessage: last ? presentMessage(last, viewerId) : null,
     // Unread: the last message is the other participant's and newer than the viewer's marker.
     hasUnreadMessages: !!last && last.userId !== viewerId && last.createdAt > conversation.messagesReadAt,
+    unreadCount: conversation.unreadCount,
     otherParticipantReadAt: conversation.otherMessagesReadAt.toISOString(),
   };
 }

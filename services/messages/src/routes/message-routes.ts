@@ -9,24 +9,33 @@ import { beforeIdSchema, limitSchema, parseInput } from '../domain/validation';
 
 // Content rules (normalisation, emptiness, 480 characters) apply after normalisation, in
 // message-service.ts; the 64 KiB body limit already bounds what gets normalised.
-const sendBody = z.object({ content: z.string({ error: 'is required' }) });
-const listQuery = z.object({ before: beforeIdSchema, limit: limitSchema(25, 100) });
+// `clientId`: the sender's own UUID for the message, so a retry cannot store it twice.
+const sendBody = z.object({
+  content: z.string({ error: 'is required' }),
+  clientId: z.uuid({ error: 'must be a UUID' }).optional(),
+});
+const listQuery = z.object({
+  before: beforeIdSchema,
+  limit: limitSchema(25, 100),
+  // `false`: read without moving the read marker (a page that marks read itself, once the messages are on screen).
+  markRead: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+});
 
 export function messageRoutes(messages: MessageService, requireSession: Middleware<UserState>) {
   const router = createRouter<UserState>();
 
   router.post('/api/conversations/:id/messages', requireSession, async (ctx) => {
     const conversationId = pathId(ctx.params.id);
-    const { content } = parseInput(sendBody, ctx.request.body);
-    const message = await messages.send(conversationId, ctx.state.userId, content);
-    ctx.status = 201;
+    const { content, clientId } = parseInput(sendBody, ctx.request.body);
+    const { message, created } = await messages.send(conversationId, ctx.state.userId, content, clientId);
+    ctx.status = created ? 201 : 200;
     ctx.body = presentMessage(message, ctx.state.userId);
   });
 
   router.get('/api/conversations/:id/messages', requireSession, async (ctx) => {
     const conversationId = pathId(ctx.params.id);
-    const { before, limit } = parseInput(listQuery, ctx.query);
-    const page = await messages.list(conversationId, ctx.state.userId, limit, before);
+    const { before, limit, markRead } = parseInput(listQuery, ctx.query);
+    const page = await messages.list(conversationId, ctx.state.userId, limit, before, markRead !== 'false');
     ctx.body = page.map((m) => presentMessage(m, ctx.state.userId));
   });
 

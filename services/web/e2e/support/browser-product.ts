@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { buildFrontend, launchChromium, startProduct, type Product, type UserPage } from './product';
 
 /** The product with its frontend built, and a Chromium: what every e2e file starts first. */
@@ -33,11 +33,33 @@ export async function startBrowserProduct(env: Record<string, string> = {}): Pro
   }
 }
 
-/** Sends `text` from the open conversation and waits until it is listed there. */
+/**
+ * The product and a browser for the whole test file: started before its first test,
+ * stopped after its last. Tests share the browser, never state: each makes its own
+ * users and browser contexts.
+ */
+export function useBrowserProduct(env: Record<string, string> = {}): BrowserProduct {
+  const shared = {} as BrowserProduct;
+  beforeAll(async () => {
+    Object.assign(shared, await startBrowserProduct(env));
+  }, 90_000);
+  afterAll(() => shared.stop?.());
+  return shared;
+}
+
+/** Sends `text` from the open conversation and waits until the server confirmed it (not only shown as sending). */
 export async function send({ page }: UserPage, text: string): Promise<void> {
   await page.getByLabel('Message', { exact: true }).fill(text);
   await page.getByRole('button', { name: 'Send' }).click();
-  await page.getByRole('list', { name: 'Messages' }).getByText(text, { exact: true }).waitFor();
+  await confirmedMessage(page, text).waitFor();
+}
+
+/** A message in the open conversation that the server has stored (it has an id). */
+export function confirmedMessage(page: Page, text: string): Locator {
+  return page
+    .getByRole('list', { name: 'Messages' })
+    .locator('.message[data-message-id]')
+    .filter({ has: page.getByText(text, { exact: true }) });
 }
 
 /** `from` starts a conversation with `toName` and sends `first`; `to` opens it and sees that message. */

@@ -109,9 +109,39 @@ export interface UserPage {
   dialogs: string[];
 }
 
+/** The two sizes every behaviour is checked at: a laptop and a phone. */
+export const DESKTOP = { width: 1280, height: 800 };
+export const MOBILE = { width: 390, height: 844 };
+export type Viewport = { width: number; height: number };
+/** For `describe.each`: every behaviour at both sizes. */
+export const BOTH_SIZES: [string, Viewport][] = [
+  ['desktop', DESKTOP],
+  ['mobile', MOBILE],
+];
+
+export interface ContextOptions {
+  viewport?: Viewport;
+  /** The browser's locale and time zone (defaults: the machine's). */
+  locale?: string;
+  timezoneId?: string;
+  /** Scripts that run in every page of the context before the app (test hooks, spies). */
+  initScripts?: string[];
+}
+
+export function newContext(browser: Browser, options: ContextOptions): Promise<BrowserContext> {
+  const { viewport = DESKTOP, locale, timezoneId } = options;
+  return browser.newContext({ viewport, locale, timezoneId });
+}
+
 /** A fresh browser context (its own localStorage) logged in as `username` on the home page. */
-export async function logIn(browser: Browser, url: string, username: string): Promise<UserPage> {
-  const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+export async function logIn(
+  browser: Browser,
+  url: string,
+  username: string,
+  options: ContextOptions = {},
+): Promise<UserPage> {
+  const context = await newContext(browser, options);
+  for (const script of options.initScripts ?? []) await context.addInitScript(script);
   const page = await context.newPage();
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
@@ -126,10 +156,16 @@ export async function logIn(browser: Browser, url: string, username: string): Pr
   return { context, page, dialogs };
 }
 
+/** The session token of a logged-in page, for API calls on its user's behalf. */
+export function sessionToken(page: Page): Promise<string> {
+  return page.evaluate(() => JSON.parse(localStorage.getItem('messenger.session') ?? '{}').token as string);
+}
+
 export async function waitForConnection(
   page: Page,
   state: 'connected' | 'reconnecting',
   timeout = 15_000,
 ): Promise<void> {
-  await page.locator(`.connection[data-state="${state}"]`).waitFor({ timeout });
+  // Attached, not visible: while connected, the status is for screen readers only.
+  await page.locator(`.connection[data-state="${state}"]`).waitFor({ state: 'attached', timeout });
 }

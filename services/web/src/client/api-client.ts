@@ -19,6 +19,10 @@ export interface TokenAnswer {
 }
 
 export const PAGE_SIZE = 25;
+// A send still unanswered after this long is shown as "Not sent", with Retry.
+const SEND_TIMEOUT_MS = 15_000;
+// Any other request: a page never waits forever on a hung connection, it says so and offers to try again.
+const REQUEST_TIMEOUT_MS = 20_000;
 
 /**
  * The messages service's REST API (issue 2), same origin. `getToken` gives the
@@ -26,14 +30,27 @@ export const PAGE_SIZE = 25;
  * no longer accepts it (expired, or the user is gone), so the app can log out.
  */
 export function createApiClient(getToken: () => string | undefined, onUnauthorized: () => void) {
-  async function request<T>(method: string, path: string, body?: unknown, token = getToken()): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    { token = getToken(), timeoutMs = REQUEST_TIMEOUT_MS }: { token?: string; timeoutMs?: number } = {},
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch {
+      response = await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (caught) {
+      if (caught instanceof DOMException && caught.name === 'TimeoutError') {
+        throw new ApiError(0, 'timeout', 'The server took too long to answer.');
+      }
       throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
     }
     if (response.status === 204) return undefined as T;
@@ -65,7 +82,7 @@ export function createApiClient(getToken: () => string | undefined, onUnauthoriz
       request<{ authUser: User; token: string; expiresAt: string }>('POST', '/api/login', { username }),
     authUser: () => request<User>('GET', '/api/auth_user'),
     /** The user of a token the app does not hold yet (the one a sign-in with GitHub brought back). */
-    authUserWith: (token: string) => request<User>('GET', '/api/auth_user', undefined, token),
+    authUserWith: (token: string) => request<User>('GET', '/api/auth_user', undefined, { token }),
     providers: () => request<{ github: boolean; dev: boolean }>('GET', '/api/auth/providers'),
     refreshToken: () => request<TokenAnswer>('POST', '/api/refresh_token'),
     streamToken: () => request<TokenAnswer>('POST', '/api/stream_token'),
@@ -74,13 +91,20 @@ export function createApiClient(getToken: () => string | undefined, onUnauthoriz
     conversations: (before?: string) =>
       request<Conversation[]>('GET', `/api/conversations${query({ before, limit: PAGE_SIZE })}`),
     conversation: (conversationId: string) => request<Conversation>('GET', `/api/conversations/${id(conversationId)}`),
+    // The page marks read itself, once the messages are on screen in a visible tab.
     messages: (conversationId: string, before?: string) =>
       request<Message[]>(
         'GET',
-        `/api/conversations/${id(conversationId)}/messages${query({ before, limit: PAGE_SIZE })}`,
+        `/api/conversations/${id(conversationId)}/messages${query({ before, limit: PAGE_SIZE, markRead: 'false' })}`,
       ),
-    sendMessage: (conversationId: string, content: string) =>
-      request<Message>('POST', `/api/conversations/${id(conversationId)}/messages`, { content }),
+    // `clientId` makes a retry safe: the server answers the message it stored the first time.
+    sendMessage: (conversationId: string, content: string, clientId: string) =>
+      request<Message>(
+        'POST',
+        `/api/conversations/${id(conversationId)}/messages`,
+        { content, clientId },
+        { timeoutMs: SEND_TIMEOUT_MS },
+      ),
     readMessages: (conversationId: string) =>
       request<void>('POST', `/api/conversations/${id(conversationId)}/read_messages`),
   };

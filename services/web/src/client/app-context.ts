@@ -1,16 +1,22 @@
 import type { ApiClient } from './api-client';
 import type { ConversationStore } from './conversation-store';
+import type { Drafts } from './drafts';
 import type { createEmitter } from './emitter';
+import type { ConnectionState } from './live-events';
+import type { Notifications } from './notifications';
+import type { Outbox } from './outbox';
 import type { Message, ReadEvent, User } from './types';
 
-export type LiveEmitter = ReturnType<typeof createEmitter<{ message: Message; read: ReadEvent; resync: undefined }>>;
+export type LiveEmitter = ReturnType<
+  typeof createEmitter<{ message: Message; read: ReadEvent; resync: undefined; state: ConnectionState }>
+>;
 
 /** What a logged-in page gets from the app. */
 export interface AppContext {
   api: ApiClient;
   store: ConversationStore;
   user: User;
-  /** Live events, after the app has applied them to the store. */
+  /** Live events, after the app has applied them to the store; `state` when the connection changes. */
   live: LiveEmitter;
   /**
    * Resolves once the event stream is open (or after a short wait if it cannot
@@ -20,9 +26,12 @@ export interface AppContext {
   streamReady: Promise<void>;
   /** The newest page of conversations, loaded once per session after the stream opened. */
   conversationsLoaded: Promise<void>;
+  outbox: Outbox;
+  drafts: Drafts;
+  notifications: Notifications;
   navigate(path: string): void;
-  /** Pages set the conversation on screen, so its messages do not count as unread. */
-  setOpenConversation(conversationId: string | undefined): void;
+  /** Pages set the conversation on screen (its name goes into the tab title). */
+  setOpenConversation(conversationId: string | undefined, name?: string): void;
 }
 
 export type Unmount = () => void;

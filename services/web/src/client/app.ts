@@ -1,18 +1,21 @@
 import { createApiClient, PAGE_SIZE } from './api-client';
 import type { AppContext, LiveEmitter, Unmount } from './app-context';
-import { avatar } from './components/avatar';
 import { connectionStatus } from './components/connection-status';
 import { createConversationStore } from './conversation-store';
+import { createDrafts } from './drafts';
 import { clear, el } from './dom';
 import { createEmitter } from './emitter';
-import { createLiveEvents, type LiveEvents } from './live-events';
+import { createLiveEvents, type ConnectionState, type LiveEvents } from './live-events';
+import { createNotifications } from './notifications';
+import { createOutbox } from './outbox';
 import { mountConversationPage } from './pages/conversation-page';
-import { mountHomePage } from './pages/home-page';
 import { loginErrorMessage, takeLoginError, takeOAuthReturn } from './oauth-return';
 import { mountLoginPage } from './pages/login-page';
-import { startRelativeTimeTicker } from './relative-time';
-import { interceptNavigation, parseRoute } from './router';
+import { mountNotFoundPage, mountPlaceholder } from './pages/placeholder-page';
+import { mountSidebar, type Sidebar } from './pages/sidebar';
+import { interceptNavigation, parseRoute, type Route } from './router';
 import { clearSession, loadSession, onSessionChangedElsewhere, saveSession } from './session-store';
+import { startTimeTicker } from './time-format';
 import type { Message, ReadEvent, Session } from './types';
 
 // How long the first fetches wait for the event stream before going ahead without it
@@ -23,9 +26,17 @@ const REFRESH_WHEN_LEFT_MS = 7 * 24 * 60 * 60 * 1000;
 interface LoggedIn {
   ctx: AppContext;
   liveEvents: LiveEvents;
+  sidebar: Sidebar;
+  shell: HTMLElement;
+  pane: HTMLElement;
 }
 
-/** The app shell: header (connection state, user, Log out), routing, and the live session. */
+/**
+ * The app shell. Logged out: the login page. Logged in: two panes, the conversation
+ * list (a sidebar) and the open conversation; on narrow screens one of them at a time.
+ * A skip link, a connection banner, routing, focus on every route change, the tab
+ * title, and the live session.
+ */
 export function startApp(root: HTMLElement): void {
   // Read (and wiped from the address bar) before anything else looks at the URL.
   const oauthReturn = takeOAuthReturn();
@@ -33,84 +44,111 @@ export function startApp(root: HTMLElement): void {
   let session = loadSession();
   let current: LoggedIn | undefined;
   let unmountPage: Unmount | undefined;
+  let previousRoute: Route | undefined;
+  let titleName: string | undefined;
 
   const api = createApiClient(
     () => session?.token,
     () => logout(),
   );
   const status = connectionStatus();
-  const me = el('span', { class: 'me' });
-  const logoutButton = el('button', { type: 'button', class: 'secondary' }, 'Log out');
-  const account = el('div', { class: 'account' }, status.element, me, logoutButton);
-  const main = el('main', { id: 'page' });
-  root.append(
-    el('header', { class: 'top' }, el('a', { href: '/', 'data-route': true, class: 'brand' }, 'Messenger'), account),
-    main,
-  );
+  const skipLink = el('a', { href: '#page-title', class: 'skip-link' }, 'Skip to content');
+  const content = el('div', { class: 'app-content' });
+  root.append(skipLink, status.element, content);
 
+  // The target is whatever the page's h1 is now; handled here so the router never sees a hash change.
+  skipLink.addEventListener('click', (event) => {
+    event.preventDefault();
+    focusHeading();
+  });
   const navigate = interceptNavigation(render);
-  logoutButton.addEventListener('click', () => logout());
   onSessionChangedElsewhere(() => location.reload());
-  startRelativeTimeTicker();
+  startTimeTicker();
 
   function render() {
     unmountPage?.();
     unmountPage = undefined;
-    clear(main);
     const route = parseRoute(location.pathname);
-    account.hidden = !session;
+    const from = previousRoute;
+    previousRoute = route;
     if (!session) {
+      current?.shell.remove();
+      current = undefined;
+      clear(content);
       if (route.name !== 'login') history.replaceState(null, '', '/login');
-      unmountPage = mountLoginPage(main, api, login, loginNotice);
+      unmountPage = mountLoginPage(content, api, login, loginNotice);
       loginNotice = undefined;
       return;
     }
     if (route.name === 'login') history.replaceState(null, '', '/');
-    const { ctx } = (current ??= beginSession(session));
-    clear(me);
-    me.append(avatar(session.user), session.user.username);
+    current ??= beginSession(session);
+    const { ctx, sidebar, shell, pane } = current;
+    if (!shell.isConnected) {
+      clear(content);
+      content.append(shell);
+    }
+    const conversationId = route.name === 'conversation' ? route.id : undefined;
+    shell.dataset.view = route.name === 'home' ? 'list' : 'conversation';
+    sidebar.setCurrent(conversationId, route.name === 'home');
+    clear(pane);
+    titleName = undefined;
+    if (route.name === 'conversation') unmountPage = mountConversationPage(pane, ctx, route.id);
+    else if (route.name === 'not-found') unmountPage = mountNotFoundPage(pane);
+    else unmountPage = mountPlaceholder(pane, ctx);
     updateTitle();
-    if (route.name === 'conversation') unmountPage = mountConversationPage(main, ctx, route.id);
-    else if (route.name === 'not-found')
-      main.append(
-        el(
-          'p',
-          { class: 'card' },
-          'Page not found. ',
-          el('a', { href: '/', 'data-route': true }, 'Back to conversations'),
-        ),
-      );
-    else unmountPage = mountHomePage(main, ctx);
+
+    // Focus follows the reader: back to the row they came from, else to the new page's heading
+    // (a conversation page focuses its composer itself once it has loaded, on wide screens).
+    if (from?.name === 'conversation' && route.name === 'home' && sidebar.focusConversation(from.id)) return;
+    if (route.name !== 'conversation') focusHeading();
+  }
+
+  function focusHeading() {
+    const heading = document.getElementById('page-title');
+    heading?.focus({ preventScroll: true });
   }
 
   function login(next: Session, path = '/') {
-    current?.liveEvents.stop();
-    current = undefined;
+    endSession();
     saveSession(next);
     session = next;
     navigate(path, true);
   }
 
-  function logout() {
+  // Another user's session (a sign-in in this tab while one was open) or a logout: nothing of it stays.
+  function endSession() {
     current?.liveEvents.stop();
+    current?.ctx.outbox.stop();
+    current?.sidebar.unmount();
+    current?.shell.remove();
     current = undefined;
+  }
+
+  function logout() {
+    endSession();
     session = undefined;
     clearSession();
-    document.title = 'Messenger';
     navigate('/login', true);
   }
 
   function updateTitle() {
-    const unread = current?.ctx.store.unreadCount() ?? 0;
-    document.title = unread > 0 ? `(${unread}) Messenger` : 'Messenger';
+    if (!current) return;
+    const unread = current.ctx.store.unreadCount();
+    document.title = `${unread > 0 ? `(${unread}) ` : ''}${titleName ? `${titleName} · ` : ''}Messenger`;
   }
 
   function beginSession(active: Session): LoggedIn {
     const store = createConversationStore();
-    const live: LiveEmitter = createEmitter<{ message: Message; read: ReadEvent; resync: undefined }>();
-    let openConversationId: string | undefined;
+    const live: LiveEmitter = createEmitter<{
+      message: Message;
+      read: ReadEvent;
+      resync: undefined;
+      state: ConnectionState;
+    }>();
+    const outbox = createOutbox(api);
+    const notifications = createNotifications();
     let fetched = false;
-    const fetchingConversations = new Set<string>();
+    const fetchingConversations = new Map<string, Promise<void>>();
 
     let streamOpened: () => void = () => {};
     const streamReady = new Promise<void>((resolve) => {
@@ -126,26 +164,37 @@ export function startApp(root: HTMLElement): void {
     }
 
     // A message for a conversation the page does not know yet: fetch it once.
-    function fetchConversation(conversationId: string) {
-      if (fetchingConversations.has(conversationId)) return;
-      fetchingConversations.add(conversationId);
-      api
-        .conversation(conversationId)
-        .then(
-          (conversation) => {
-            store.upsert(conversation);
-            // On screen, its messages are being read: the server's flag may predate that.
-            if (conversation.id === openConversationId) store.markRead(conversation.id);
-          },
-          () => {},
-        )
-        .finally(() => fetchingConversations.delete(conversationId));
+    function fetchConversation(conversationId: string): Promise<void> {
+      let pending = fetchingConversations.get(conversationId);
+      if (!pending) {
+        pending = api
+          .conversation(conversationId)
+          .then(
+            (conversation) => store.upsert(conversation),
+            () => {},
+          )
+          .finally(() => fetchingConversations.delete(conversationId));
+        fetchingConversations.set(conversationId, pending);
+      }
+      return pending;
+    }
+
+    function notify(message: Message) {
+      const show = () => {
+        const name = store.get(message.conversationId)?.otherParticipant.username ?? 'New message';
+        notifications.notify(name, message.content, message.conversationId, () =>
+          navigate(`/conversations/${message.conversationId}`),
+        );
+      };
+      if (store.has(message.conversationId)) show();
+      else void fetchConversation(message.conversationId).then(show);
     }
 
     const liveEvents = createLiveEvents(() => api.streamToken(), {
       message(message) {
-        if (!store.applyMessage(message, message.conversationId === openConversationId))
-          fetchConversation(message.conversationId);
+        if (message.mine) outbox.resolve(message);
+        if (!store.applyMessage(message)) void fetchConversation(message.conversationId);
+        if (!message.mine) notify(message);
         live.emit('message', message);
       },
       read(event) {
@@ -158,6 +207,7 @@ export function startApp(root: HTMLElement): void {
       },
       open({ resumed }) {
         streamOpened();
+        outbox.retryQueued();
         // Opened without a cursor after the page already fetched: events may have
         // been published in between, so fetch again.
         if (!resumed && fetched) {
@@ -165,8 +215,22 @@ export function startApp(root: HTMLElement): void {
           live.emit('resync', undefined);
         }
       },
-      state: (state) => status.update(state),
+      state(state) {
+        status.update(state);
+        live.emit('state', state);
+      },
       unauthorized: () => logout(),
+    });
+
+    // A refused message goes back into its conversation's box, even if that page is closed.
+    const drafts = createDrafts();
+    outbox.on('rejected', ({ entry }) => {
+      if (!drafts.get(entry.conversationId)) drafts.set(entry.conversationId, entry.content);
+    });
+
+    // A message the server confirmed: the list shows it as the last one at once.
+    outbox.on('sent', (message) => {
+      if (!store.applyMessage(message)) void fetchConversation(message.conversationId);
     });
 
     // The stream first, then the fetches: nothing can fall between the two.
@@ -196,18 +260,32 @@ export function startApp(root: HTMLElement): void {
       live,
       streamReady,
       conversationsLoaded,
+      outbox,
+      drafts,
+      notifications,
       navigate: (path) => navigate(path),
-      setOpenConversation(conversationId) {
-        openConversationId = conversationId;
+      setOpenConversation(_conversationId, name) {
+        titleName = name;
+        updateTitle();
       },
     };
-    return { ctx, liveEvents };
+    const sidebarHost = el('nav', { class: 'sidebar', 'aria-label': 'Conversations' });
+    const pane = el('main', { class: 'pane', id: 'main' });
+    const shell = el('div', { class: 'shell', 'data-view': 'list' }, sidebarHost, pane);
+    const sidebar = mountSidebar(sidebarHost, ctx, () => logout());
+    return { ctx, liveEvents, sidebar, shell, pane };
   }
 
   if (oauthReturn) {
     // Back from "Sign in with GitHub" with a token: whose it is, then in as that user,
     // on the page the sign-in started for.
-    main.append(el('p', { class: 'card' }, 'Signing in…'));
+    content.append(
+      el(
+        'main',
+        { class: 'login-page', id: 'main' },
+        el('p', { class: 'card signing-in', role: 'status' }, 'Signing in…'),
+      ),
+    );
     api.authUserWith(oauthReturn.token).then(
       (user) => login({ ...oauthReturn, user }, location.pathname + location.search),
       () => {

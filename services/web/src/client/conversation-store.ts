@@ -1,4 +1,4 @@
-import { compareMessages, type Conversation, type Message, type ReadEvent } from './types';
+import { compareConversations, compareMessages, type Conversation, type Message, type ReadEvent } from './types';
 
 /**
  * The user's conversations as the page knows them, shared by every page (the title's
@@ -37,6 +37,7 @@ export function createConversationStore() {
         ...incoming,
         lastMessage: known.lastMessage,
         hasUnreadMessages: known.hasUnreadMessages,
+        unreadCount: known.unreadCount,
       });
     } else {
       byId.set(incoming.id, incoming);
@@ -67,22 +68,29 @@ export function createConversationStore() {
     },
 
     /**
-     * A message sent or received. Returns false when the conversation is not known
-     * yet (the caller fetches it once).
+     * A message sent or received: it becomes the last message, and one more unread
+     * message when it is the other participant's. Returns false when the conversation
+     * is not known yet (the caller fetches it once).
      */
-    applyMessage(message: Message, isOpen: boolean): boolean {
+    applyMessage(message: Message): boolean {
       const known = byId.get(message.conversationId);
       if (!known) return false;
       if (known.lastMessage && compareMessages(known.lastMessage, message) >= 0) return true;
-      byId.set(known.id, { ...known, lastMessage: message, hasUnreadMessages: !message.mine && !isOpen });
+      byId.set(known.id, {
+        ...known,
+        lastMessage: message,
+        // My own message moves my read marker (the server does the same).
+        hasUnreadMessages: !message.mine,
+        unreadCount: message.mine ? 0 : known.unreadCount + 1,
+      });
       changed();
       return true;
     },
 
     markRead(conversationId: string) {
       const known = byId.get(conversationId);
-      if (!known || !known.hasUnreadMessages) return;
-      byId.set(conversationId, { ...known, hasUnreadMessages: false });
+      if (!known || (!known.hasUnreadMessages && known.unreadCount === 0)) return;
+      byId.set(conversationId, { ...known, hasUnreadMessages: false, unreadCount: 0 });
       changed();
     },
 
@@ -92,16 +100,17 @@ export function createConversationStore() {
 
     seenAt: (conversationId: string) => seenAt.get(conversationId),
 
-    /** Most recent activity first, as the API orders them. */
+    /** Most recent activity first, as the API orders them (started conversations without a message too). */
     list(): Conversation[] {
-      return [...byId.values()]
-        .filter((conversation) => conversation.lastMessage)
-        .sort((a, b) => compareMessages(b.lastMessage as Message, a.lastMessage as Message));
+      return [...byId.values()].sort(compareConversations);
     },
 
+    /** Unread messages over every conversation (the tab title's count). */
     unreadCount(): number {
       let count = 0;
-      for (const conversation of byId.values()) if (conversation.hasUnreadMessages) count += 1;
+      for (const conversation of byId.values()) {
+        count += Math.max(conversation.unreadCount, conversation.hasUnreadMessages ? 1 : 0);
+      }
       return count;
     },
 

@@ -139,15 +139,31 @@ export function createLiveEvents(fetchStreamToken: () => Promise<TokenAnswer>, h
     retryTimer = setTimeout(() => void open(), delay);
   }
 
+  // The browser knows before the stream does: a dead connection can look open for a
+  // while. Offline, say so and stop; online again, reopen at once rather than after a backoff.
+  function wentOffline() {
+    if (running) scheduleReopen();
+  }
+  function cameOnline() {
+    if (running && state !== 'connected') {
+      failures = 0;
+      void open();
+    }
+  }
+
   return {
     start() {
       if (running) return;
       running = true;
+      window.addEventListener('offline', wentOffline);
+      window.addEventListener('online', cameOnline);
       setState('connecting');
       void open();
     },
     stop() {
       running = false;
+      window.removeEventListener('offline', wentOffline);
+      window.removeEventListener('online', cameOnline);
       closeSource();
       lastEventId = undefined;
       failures = 0;

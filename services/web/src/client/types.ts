@@ -15,9 +15,13 @@ export interface Message {
 
 export interface Conversation {
   id: string;
+  /** When it was started: its place in the list while it has no message. */
+  createdAt: string;
   otherParticipant: User;
   lastMessage: Message | null;
   hasUnreadMessages: boolean;
+  /** The other participant's messages after my read marker; the API stops counting at 100. */
+  unreadCount: number;
   /** The other participant's read marker: my messages created at or before it were seen. */
   otherParticipantReadAt: string;
 }
@@ -32,6 +36,17 @@ export interface Session {
   token: string;
   expiresAt: string;
   user: User;
+}
+
+/** When a conversation was last active: its last message, or its start while it has none. */
+export function activeAt(conversation: Conversation): string {
+  return conversation.lastMessage?.createdAt ?? conversation.createdAt;
+}
+
+/** Orders conversations most recently active first, ties by id (the order the server pages them in). */
+export function compareConversations(a: Conversation, b: Conversation): number {
+  const byTime = Date.parse(activeAt(b)) - Date.parse(activeAt(a));
+  return byTime !== 0 ? byTime : compareIds(b.id, a.id);
 }
 
 /** Orders messages by (createdAt, id), the order the server pages them in. */

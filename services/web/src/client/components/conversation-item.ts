@@ -1,13 +1,28 @@
 import { el } from '../dom';
-import { relativeTime } from '../relative-time';
-import type { Conversation } from '../types';
+import { timeElement } from '../time-format';
+import { activeAt, type Conversation } from '../types';
 import { avatar } from './avatar';
 
-/** One row of the conversation list: who, the last message (prefixed "You: " when it is yours), when. */
-export function conversationItem(conversation: Conversation): HTMLLIElement {
+/** Past this many, a badge reads "99+" (the API counts up to 100). */
+const BADGE_MAX = 99;
+
+export function unreadBadgeText(count: number): string {
+  return count > BADGE_MAX ? `${BADGE_MAX}+` : String(count);
+}
+
+/**
+ * One row of the conversation list: who, the last message (prefixed "You: " when it is
+ * yours), when, and how many are unread. A conversation started but not written in
+ * yet is marked "New".
+ */
+export function conversationItem(conversation: Conversation, current: boolean): HTMLLIElement {
   const { otherParticipant: other, lastMessage } = conversation;
-  const unread = conversation.hasUnreadMessages;
-  const preview = lastMessage ? `${lastMessage.mine ? 'You: ' : ''}${lastMessage.content}` : '';
+  const unread = conversation.hasUnreadMessages || conversation.unreadCount > 0;
+  const count = Math.max(conversation.unreadCount, unread ? 1 : 0);
+  const preview = lastMessage
+    ? [lastMessage.mine ? el('span', { class: 'preview-you' }, 'You: ') : null, lastMessage.content]
+    : ['New conversation'];
+  const unreadText = count === 1 ? '1 unread message' : `${unreadBadgeText(count)} unread messages`;
   return el(
     'li',
     {
@@ -17,20 +32,37 @@ export function conversationItem(conversation: Conversation): HTMLLIElement {
     },
     el(
       'a',
-      { href: `/conversations/${encodeURIComponent(conversation.id)}`, 'data-route': true },
+      {
+        href: `/conversations/${encodeURIComponent(conversation.id)}`,
+        'data-route': true,
+        'aria-current': current ? 'page' : undefined,
+      },
       avatar(other),
       el(
         'span',
         { class: 'conversation-body' },
         el(
           'span',
-          { class: 'conversation-name' },
-          other.username,
-          unread ? el('span', { class: 'visually-hidden' }, ' (unread)') : null,
+          { class: 'conversation-top' },
+          el('span', { class: 'conversation-name' }, other.username),
+          timeElement(activeAt(conversation), 'list'),
         ),
-        el('span', { class: 'conversation-preview' }, preview),
+        el(
+          'span',
+          { class: 'conversation-bottom' },
+          el('span', { class: 'conversation-preview' }, ...preview),
+          unread
+            ? el(
+                'span',
+                { class: 'badge' },
+                el('span', { 'aria-hidden': 'true' }, unreadBadgeText(count)),
+                el('span', { class: 'visually-hidden' }, `, ${unreadText}`),
+              )
+            : lastMessage
+              ? null
+              : el('span', { class: 'badge badge-new' }, 'New'),
+        ),
       ),
-      lastMessage ? relativeTime(lastMessage.createdAt) : null,
     ),
   );
 }
