@@ -34,7 +34,12 @@ export interface ReverseProxy {
 
 export function createReverseProxy(target: string, logger: Logger): ReverseProxy {
   const upstream = new URL(target);
-  const agent = new http.Agent({ keepAlive: true });
+  // An agent timeout is what makes Node honour the upstream's `Keep-Alive: timeout=5`
+  // hint (it closes an idle socket a second before the server would). Without one, an
+  // idle kept-alive socket lives until the server closes it, and a request sent on it
+  // in that instant fails with ECONNRESET: a 502 for a healthy upstream. The timeout
+  // only closes idle sockets; a quiet event stream is not cut.
+  const agent = new http.Agent({ keepAlive: true, timeout: 60_000 });
 
   function forward(req: IncomingMessage, res: ServerResponse) {
     const headers = withoutHopByHop(req.headers, req.headers.connection);
