@@ -1,10 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createTokenService } from '../../libs/auth/token-service';
-import { loadConfig, type Config } from '../../libs/config/config';
-import { createEventChannels, type EventChannels } from '../../libs/events/channels';
-import { createEventAppender } from '../../libs/events/event-appender';
-import type { MessageEventData, ReadEventData } from '../../libs/events/event-types';
+import { createTokenService } from '#libs/auth';
+import { loadConfig, type Config } from '#libs/config';
+import {
+  createEventChannels,
+  type EventChannels,
+  createEventAppender,
+  type MessageEventData,
+  type ReadEventData,
+} from '#libs/events';
 import { start, type StreamDeps, type StreamServer } from '../../services/stream/src/server';
 import { testEventsPrefix } from './test-events-prefix';
 

@@ -1,4 +1,4 @@
-import { notFound } from '../../../../libs/http/app-error';
+import { notFound } from '#libs/http';
 
 /** A positive BIGINT as the API writes it: no sign, no leading zero, at most 19 digits. */
 export const ID_PATTERN = /^[1-9]\d{0,18}$/;

@@ -1,4 +1,4 @@
-import type { ReadEventData } from '../../../../libs/events/event-types';
+import type { ReadEventData } from '#libs/events';
 import type { ConversationRecord, MessageRecord, UserRecord } from '../data/records';
 import type { ConversationJson, MessageJson, UserJson } from './api-shapes';
 

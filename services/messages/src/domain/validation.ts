@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validationFailed } from '../../../../libs/http/app-error';
+import { validationFailed } from '#libs/http';
 import { isId } from './ids';
 
 /**
