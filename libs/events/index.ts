@@ -5,4 +5,4 @@ export { parseCursor } from './cursor';
 export { createEventAppender, type AppendRequest, type EventAppender } from './event-appender';
 export { decodeEnvelope } from './event-codec';
 export { createEventLogReader, type EventLogReader } from './event-log-reader';
-export type { EventEnvelope, MessageEventData, ReadEventData } from './event-types';
+export type { EventEnvelope } from './event-types';
