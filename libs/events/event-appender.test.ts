@@ -6,7 +6,7 @@ import { createEventLogReader } from './event-log-reader';
 
 // The append script against the shared Redis, under a prefix of this file's own.
 const channels = createEventChannels(`test-appender-${process.pid}-${Date.now()}`);
-const options = { maxEvents: 1000, logTtlSeconds: 60, headTtlSeconds: 120 };
+const options = { logMaxEvents: 1000, logTtlSeconds: 60, cursorTtlSeconds: 120 };
 let redis: Redis;
 let subscriber: Redis;
 let appender: ReturnType<typeof createEventAppender>;
@@ -98,7 +98,7 @@ describe('event appender', () => {
 
   test('When a stream started the head of a user without events, then the first append keeps that epoch and starts the log there', async () => {
     const user = newUser();
-    const started = await createEventLogReader(redis, channels, { headTtlSeconds: 120 }).latest(user);
+    const started = await createEventLogReader(redis, channels, { cursorTtlSeconds: 120 }).latest(user);
     const { epoch, seq } = parseCursor(started)!;
     expect(seq).toBe(0);
     expect((await appender.append(event(user, 5))).cursor).toBe(`${epoch}:5`);

@@ -34,7 +34,11 @@ export function uniqueUserId(): string {
   return String(randomInt(100_000_000_000, 999_999_999_999));
 }
 
-export const tokens = createTokenService({ secret: TEST_JWT_SECRET, sessionTtlSeconds: 3600, streamTtlSeconds: 300 });
+export const tokens = createTokenService({
+  jwtSecret: TEST_JWT_SECRET,
+  tokenTtlSeconds: 3600,
+  streamTokenTtlSeconds: 300,
+});
 
 export function sessionToken(userId: string): string {
   return tokens.sign(userId, 'session').token;
@@ -60,11 +64,7 @@ const lastSeq = new Map<string, number>();
 export function createTestPublisher(config: Config): EventPublisherFixture {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
   const channels = createEventChannels(config.events.prefix);
-  const appender = createEventAppender(redis, channels, {
-    maxEvents: config.events.logMaxEvents,
-    logTtlSeconds: config.events.logTtlSeconds,
-    headTtlSeconds: config.events.cursorTtlSeconds,
-  });
+  const appender = createEventAppender(redis, channels, config.events);
   let messageId = 0;
   async function publish(userId: string, type: 'message' | 'read', data: object): Promise<string> {
     // Taken at once (publishes sent together are numbered in call order, as the pipeline

@@ -62,24 +62,15 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
   relayPool.on('error', (error) => logger.debug({ err: error.message }, 'outbox pool connection lost'));
   const relay = createOutboxRelay({
     pool: relayPool,
-    appender: createEventAppender(redis, createEventChannels(config.events.prefix), {
-      maxEvents: config.events.logMaxEvents,
-      logTtlSeconds: config.events.logTtlSeconds,
-      headTtlSeconds: config.events.cursorTtlSeconds,
-    }),
+    appender: createEventAppender(redis, createEventChannels(config.events.prefix), config.events),
     logger,
     settings: deps.relay,
   });
   relay.start();
 
-  const tokens = createTokenService({
-    secret: config.auth.jwtSecret,
-    sessionTtlSeconds: config.auth.tokenTtlSeconds,
-    streamTtlSeconds: config.auth.streamTokenTtlSeconds,
-  });
   const app = createApp({
     db,
-    tokens,
+    tokens: createTokenService(config.auth),
     eventsCommitted: relay.nudge,
     checkHealth: createHealthCheck(db, redis),
     logger,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Koa from 'koa';
 import type { Redis } from 'ioredis';
-import { createTokenService } from '#libs/auth';
+import { createTokenVerifier } from '#libs/auth';
 import type { Config } from '#libs/config';
 import { createEventChannels, createEventLogReader } from '#libs/events';
 import { createHttpServer, closeServer, listen } from '#libs/http';
@@ -52,16 +52,12 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
   const channels = createEventChannels(config.events.prefix);
   const hub = createStreamHub({
     subscriber,
-    reader: createEventLogReader(redis, channels, { headTtlSeconds: config.events.cursorTtlSeconds }),
+    reader: createEventLogReader(redis, channels, config.events),
     channels,
     logger,
     settings: config.stream,
   });
-  const tokens = createTokenService({
-    secret: config.auth.jwtSecret,
-    sessionTtlSeconds: config.auth.tokenTtlSeconds,
-    streamTtlSeconds: config.auth.streamTokenTtlSeconds,
-  });
+  const tokens = createTokenVerifier(config.auth);
   let closing = false;
   const isClosing = () => closing;
   const app = createStreamApp({ logger, tokens, isHealthy: () => isRedisHealthy(redis, subscriber), isClosing });
