@@ -49,19 +49,19 @@ async function head(userId: string) {
 }
 
 describe('event appender', () => {
-  test("When a user's first event is appended, then a new epoch starts after it, the log holds it as <seq>-0, and it is published with its cursor", async () => {
+  test("When a user's first event (seq 1) is appended, then a new epoch starts before it, the log holds it as <seq>-0, and it is published with its cursor", async () => {
     const user = newUser();
-    const { status, cursor } = await appender.append(event(user, 7));
+    const { status, cursor } = await appender.append(event(user, 1));
     expect(status).toBe('appended');
     const { epoch, seq } = parseCursor(cursor)!;
-    expect(seq).toBe(7);
+    expect(seq).toBe(1);
     // The Redis TIME in microseconds.
     expect(Math.abs(Number(epoch) / 1000 - Date.now())).toBeLessThan(60_000);
-    expect(await head(user)).toEqual({ epoch, base: '6', top: '7' });
+    expect(await head(user)).toEqual({ epoch, base: '0', top: '1' });
     expect(await redis.xrange(channels.userLog(user), '-', '+')).toEqual([
-      ['7-0', ['type', 'read', 'data', '{"n":7}', 'ts', '1700000000007']],
+      ['1-0', ['type', 'read', 'data', '{"n":1}', 'ts', '1700000000001']],
     ]);
-    expect(await publishedTo(user)).toEqual([{ type: 'read', cursor, ts: 1_700_000_000_007, data: { n: 7 } }]);
+    expect(await publishedTo(user)).toEqual([{ type: 'read', cursor, ts: 1_700_000_000_001, data: { n: 1 } }]);
     const [logTtl, headTtl] = [await redis.ttl(channels.userLog(user)), await redis.ttl(channels.userHead(user))];
     expect(logTtl).toBeGreaterThan(55);
     expect(logTtl).toBeLessThanOrEqual(60);
@@ -96,13 +96,32 @@ describe('event appender', () => {
     expect((await appender.append(event(user, 4, { allowNewEpoch: true }))).cursor).toBe(`${after.epoch}:4`);
   });
 
-  test('When a stream started the head of a user without events, then the first append keeps that epoch and starts the log there', async () => {
+  test('When a stream started the head of a user without events, then an append of seq 1 keeps that epoch and starts the log there', async () => {
     const user = newUser();
     const started = await createEventLogReader(redis, channels, { cursorTtlSeconds: 120 }).latest(user);
     const { epoch, seq } = parseCursor(started)!;
     expect(seq).toBe(0);
-    expect((await appender.append(event(user, 5))).cursor).toBe(`${epoch}:5`);
-    expect(await head(user)).toEqual({ epoch, base: '4', top: '5' });
+    expect((await appender.append(event(user, 1))).cursor).toBe(`${epoch}:1`);
+    expect(await head(user)).toEqual({ epoch, base: '0', top: '1' });
+  });
+
+  test('When a log has no event yet and a seq above 1 comes (the earlier ones may still be on their way), then it is a gap, nothing written or published, unless they are known gone', async () => {
+    const [fresh, streamed] = [newUser(), newUser()];
+    const started = await createEventLogReader(redis, channels, { headTtlSeconds: 120 }).latest(streamed);
+    expect((await appender.append(event(fresh, 4))).status).toBe('gap');
+    expect((await appender.append(event(streamed, 4))).status).toBe('gap');
+    expect(await redis.exists(channels.userLog(fresh), channels.userHead(fresh), channels.userLog(streamed))).toBe(0);
+    expect(await publishedTo(fresh)).toEqual([]);
+    expect(await publishedTo(streamed)).toEqual([]);
+
+    // Known gone: a new epoch after them, or the stream's epoch continued from there.
+    const restarted = await appender.append(event(fresh, 4, { allowNewEpoch: true }));
+    expect(restarted.status).toBe('appended');
+    expect(await head(fresh)).toEqual({ epoch: parseCursor(restarted.cursor)!.epoch, base: '3', top: '4' });
+    expect((await appender.append(event(streamed, 4, { allowNewEpoch: true }))).cursor).toBe(
+      `${parseCursor(started)!.epoch}:4`,
+    );
+    expect(await head(streamed)).toEqual({ epoch: parseCursor(started)!.epoch, base: '3', top: '4' });
   });
 
   test('When the log key holds entries written by something else (an older format), then the append starts a new epoch over it', async () => {

@@ -18,6 +18,10 @@ import type { EventType } from '#libs/contract';
  *  - no head (the user's first event, the head expired, or Redis lost its data): a new
  *    epoch starts. A head without `top` (started by a stream for a user with no events)
  *    keeps its epoch and starts here.
+ *  - but a log with no event yet cannot prove that a seq above 1 comes next: the events
+ *    before it may still be on their way (another relay holds them), and starting the
+ *    log after them would make them duplicates, never delivered. So that is a `gap` too,
+ *    unless the caller knows the earlier ones are gone for good (`allowNewEpoch`).
  * Starting an epoch deletes the old log and sets `base` to seq - 1: the log then holds
  * exactly the events after `base`. A log that refuses the entry (written by something
  * else) is replaced the same way.
@@ -36,6 +40,8 @@ local epoch, top = head[1], tonumber(head[2])
 if epoch and top then
   if seq <= top then return {'duplicate', epoch .. ':' .. ARGV[1]} end
   if seq > top + 1 and ARGV[8] ~= '1' then return {'gap', epoch .. ':' .. head[2]} end
+elseif seq > 1 and ARGV[8] ~= '1' then
+  return {'gap', (epoch or '0') .. ':0'}
 end
 local function startLog(started)
   if started then

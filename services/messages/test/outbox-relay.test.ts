@@ -25,6 +25,9 @@ beforeAll(async () => {
   database = await createPrivateDatabase('relay');
   db = createDatabase(database.url, { poolSize: 4 });
   pool = new pg.Pool({ connectionString: database.url, max: 4 });
+  // An idle pooled connection the server ends (as an administrator's terminate does)
+  // emits here; unhandled, it fails whichever test runs then. The next query opens a new one.
+  pool.on('error', () => {});
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   subscriber = redis.duplicate();
   appender = createEventAppender(redis, channels, { logMaxEvents: 1000, logTtlSeconds: 60, cursorTtlSeconds: 120 });
@@ -81,6 +84,7 @@ test('When three relays drain one outbox while messages keep coming, then every 
   const silent = createLogger({ name: 'relay', level: 'silent' });
   // Small batches and separate pools, so the relays really interleave.
   const pools = Array.from({ length: 3 }, () => new pg.Pool({ connectionString: database.url, max: 2 }));
+  for (const relayPool of pools) relayPool.on('error', () => {});
   const relays = pools.map((relayPool) =>
     createOutboxRelay({ pool: relayPool, appender, logger: silent, settings: { batchSize: 7, pollMs: 20 } }),
   );
