@@ -107,7 +107,7 @@ describe('event appender', () => {
 
   test('When a log has no event yet and a seq above 1 comes (the earlier ones may still be on their way), then it is a gap, nothing written or published, unless they are known gone', async () => {
     const [fresh, streamed] = [newUser(), newUser()];
-    const started = await createEventLogReader(redis, channels, { headTtlSeconds: 120 }).latest(streamed);
+    const started = await createEventLogReader(redis, channels, { cursorTtlSeconds: 120 }).latest(streamed);
     expect((await appender.append(event(fresh, 4))).status).toBe('gap');
     expect((await appender.append(event(streamed, 4))).status).toBe('gap');
     expect(await redis.exists(channels.userLog(fresh), channels.userHead(fresh), channels.userLog(streamed))).toBe(0);
