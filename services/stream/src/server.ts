@@ -6,6 +6,7 @@ import type { Config } from '#libs/config';
 import { createEventChannels, createEventLogReader } from '#libs/events';
 import { createHttpServer, closeServer, listen } from '#libs/http';
 import { createLogger, type Logger } from '#libs/logger';
+import type { RunningService } from '#libs/service';
 import { connectRedis, createRedisClient } from '#libs/redis';
 import { isRedisHealthy } from './redis-health';
 import { createStreamHub } from './stream-hub';
@@ -16,10 +17,8 @@ export interface StreamDeps {
   logger?: Logger;
 }
 
-export interface StreamServer {
-  url: string;
-  /** Graceful: refuses new streams, tells open ones to reconnect (spread out), closes Redis. */
-  stop(): Promise<void>;
+/** stop() is graceful: it refuses new streams, tells open ones to reconnect (spread out), closes Redis. */
+export interface StreamServer extends RunningService {
   /** Counters for tests and diagnostics; all zero when nothing is open. */
   stats(): {
     connections: number;
@@ -65,6 +64,7 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
   // Streams live for minutes: no request timeout (it would cut them), but headers must come quickly.
   const server = createHttpServer(endpoint, { logger, requestTimeout: 0, headersTimeout: 10_000 });
   const url = await listen(server, config.stream.port, config.host);
+  logger.info({ url }, 'listening');
 
   let stopping: Promise<void> | undefined;
   async function shutdown(): Promise<void> {
