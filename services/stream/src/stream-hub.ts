@@ -83,6 +83,9 @@ export function createStreamHub(options: {
     const heartbeatSlot = heartbeat.add(connection);
     // Registered last: it runs at once if the connection already closed.
     connection.onClose(() => {
+      // Why streams end: the client left, it fell too far behind (slow), the server ended it
+      // (token expired, shutdown) or catching it up failed (error).
+      logger.info({ userId: connection.userId, reason: connection.closeReason }, 'stream closed');
       expiry.remove(connection, expiryKey);
       heartbeat.remove(connection, heartbeatSlot);
       registry.leave(connection);

@@ -20,7 +20,7 @@ import { testEventsPrefix } from '../../../../test/support/test-events-prefix';
  */
 const ROOT = path.resolve(__dirname, '../../../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// The flags that work on these machines (see ENVIRONMENT.md): no sandbox in a container, no GPU, no background traffic.
+// Headless Chromium in a container: no sandbox (it needs user namespaces), no GPU, no background traffic.
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
