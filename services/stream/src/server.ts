@@ -9,7 +9,7 @@ import { createLogger, type Logger } from '#libs/logger';
 import type { RunningService } from '#libs/service';
 import { connectRedis, createRedisClient } from '#libs/redis';
 import { isRedisHealthy } from './redis-health';
-import { createStreamHub } from './stream-hub';
+import { createStreamHub, type StreamHubStats } from './stream-hub';
 import { createStreamEndpoint } from './stream-endpoint';
 import { createStreamApp } from './stream-routes';
 
@@ -19,14 +19,7 @@ export interface StreamDeps {
 
 /** stop() is graceful: it refuses new streams, tells open ones to reconnect (spread out), closes Redis. */
 export interface StreamServer extends RunningService {
-  /** Counters for tests and diagnostics; all zero when nothing is open. */
-  stats(): {
-    connections: number;
-    users: number;
-    expiryBuckets: number;
-    heartbeats: number;
-    subscriberListeners: number;
-  };
+  stats(): StreamHubStats;
 }
 
 // After the goodbye frames, connections that are still open are cut.
