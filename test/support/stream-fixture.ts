@@ -143,3 +143,39 @@ export async function startStreamFixture(
     },
   };
 }
+
+export type UsedStreamFixture = Omit<StreamFixture, 'stop'>;
+
+/**
+ * One stream service (and its test publisher) for a test file: started in beforeAll,
+ * stopped in afterAll, as useMessagesApp does for the messages service. Its fields are
+ * read inside tests and hooks.
+ */
+export function useStreamFixture(overrides: Record<string, string> = {}, deps?: StreamDeps): UsedStreamFixture {
+  let fixture: StreamFixture | undefined;
+  const running = () => {
+    if (!fixture) throw new Error('the stream fixture is not running (used outside a test or hook?)');
+    return fixture;
+  };
+  beforeAll(async () => {
+    fixture = await startStreamFixture(overrides, deps);
+  });
+  afterAll(() => fixture?.stop());
+  return {
+    get server() {
+      return running().server;
+    },
+    get url() {
+      return running().url;
+    },
+    get config() {
+      return running().config;
+    },
+    get channels() {
+      return running().channels;
+    },
+    get publisher() {
+      return running().publisher;
+    },
+  };
+}
