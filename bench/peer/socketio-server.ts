@@ -2,7 +2,7 @@ import http from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { createTokenService } from '#libs/auth';
+import { createTokenVerifier } from '#libs/auth';
 
 /**
  * The peer a user would pick instead of the product: Socket.IO 4 with its Redis
@@ -14,11 +14,7 @@ import { createTokenService } from '#libs/auth';
  */
 const port = Number(process.env.PORT ?? 3102);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const tokens = createTokenService({
-  secret: process.env.JWT_SECRET ?? '',
-  sessionTtlSeconds: 3600,
-  streamTtlSeconds: 300,
-});
+const tokens = createTokenVerifier({ jwtSecret: process.env.JWT_SECRET ?? '' });
 
 const pub = new Redis(redisUrl);
 const sub = pub.duplicate();

@@ -4,6 +4,6 @@ import { createTokenService } from '#libs/auth';
 export type TokenSigner = (userId: string) => string;
 
 export function createTokenSigner(secret: string): TokenSigner {
-  const tokens = createTokenService({ secret, sessionTtlSeconds: 3600, streamTtlSeconds: 300 });
+  const tokens = createTokenService({ jwtSecret: secret, tokenTtlSeconds: 3600, streamTokenTtlSeconds: 300 });
   return (userId) => tokens.sign(userId).token;
 }

@@ -52,9 +52,9 @@ async function configure(params: PublisherConfiguration) {
   const channels = createEventChannels(params.prefix);
   if (params.mode === 'product') {
     const appender = createEventAppender(client, channels, {
-      maxEvents: params.maxEvents,
+      logMaxEvents: params.maxEvents,
       logTtlSeconds: params.ttlSeconds,
-      headTtlSeconds: params.headTtlSeconds,
+      cursorTtlSeconds: params.headTtlSeconds,
     });
     // Numbered in call order, which is the order ioredis sends the scripts in.
     const lastSeq = new Map<number, number>();

@@ -1,4 +1,4 @@
-import { InvalidTokenError } from './token-service';
+import { InvalidTokenError } from './token-verifier';
 
 /**
  * The token a request carries: `Authorization: Bearer <token>`, or `?token=` for

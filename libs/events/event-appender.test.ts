@@ -6,7 +6,7 @@ import { createEventLogReader } from './event-log-reader';
 
 // The append script against the shared Redis, under a prefix of this file's own.
 const channels = createEventChannels(`test-appender-${process.pid}-${Date.now()}`);
-const options = { maxEvents: 1000, logTtlSeconds: 60, headTtlSeconds: 120 };
+const options = { logMaxEvents: 1000, logTtlSeconds: 60, cursorTtlSeconds: 120 };
 let redis: Redis;
 let subscriber: Redis;
 let appender: ReturnType<typeof createEventAppender>;
@@ -98,7 +98,7 @@ describe('event appender', () => {
 
   test('When a stream started the head of a user without events, then an append of seq 1 keeps that epoch and starts the log there', async () => {
     const user = newUser();
-    const started = await createEventLogReader(redis, channels, { headTtlSeconds: 120 }).latest(user);
+    const started = await createEventLogReader(redis, channels, { cursorTtlSeconds: 120 }).latest(user);
     const { epoch, seq } = parseCursor(started)!;
     expect(seq).toBe(0);
     expect((await appender.append(event(user, 1))).cursor).toBe(`${epoch}:1`);
@@ -107,7 +107,7 @@ describe('event appender', () => {
 
   test('When a log has no event yet and a seq above 1 comes (the earlier ones may still be on their way), then it is a gap, nothing written or published, unless they are known gone', async () => {
     const [fresh, streamed] = [newUser(), newUser()];
-    const started = await createEventLogReader(redis, channels, { headTtlSeconds: 120 }).latest(streamed);
+    const started = await createEventLogReader(redis, channels, { cursorTtlSeconds: 120 }).latest(streamed);
     expect((await appender.append(event(fresh, 4))).status).toBe('gap');
     expect((await appender.append(event(streamed, 4))).status).toBe('gap');
     expect(await redis.exists(channels.userLog(fresh), channels.userHead(fresh), channels.userLog(streamed))).toBe(0);

@@ -26,9 +26,9 @@ import type { EventType } from '#libs/contract';
  * exactly the events after `base`. A log that refuses the entry (written by something
  * else) is replaced the same way.
  *
- * The log keeps at least the last `maxEvents` events (MAXLEN ~ trims whole nodes only)
+ * The log keeps at least the last `logMaxEvents` events (MAXLEN ~ trims whole nodes only)
  * and disappears `logTtlSeconds` after the user's last event; the head lives
- * `headTtlSeconds`, longer, so a client that has everything still knows it has.
+ * `cursorTtlSeconds`, longer, so a client that has everything still knows it has.
  *
  * KEYS: log, head, channel. ARGV: seq, type, data (JSON), ts (ms), maxEvents, logTtl,
  * headTtl, allowNewEpoch ("1" or "0"). Returns {status, cursor}.
@@ -71,10 +71,12 @@ redis.call('PUBLISH', KEYS[3], '{"type":"' .. ARGV[2] .. '","cursor":"' .. curso
 return {'appended', cursor}
 `;
 
+/** The fields of `config.events` a user's log needs (EVENTS_LOG_MAX_EVENTS, EVENTS_LOG_TTL_SECONDS, EVENTS_CURSOR_TTL_SECONDS). */
 export interface EventLogOptions {
-  maxEvents: number;
+  logMaxEvents: number;
   logTtlSeconds: number;
-  headTtlSeconds: number;
+  /** How long a user's head lives. */
+  cursorTtlSeconds: number;
 }
 
 export interface AppendRequest {
@@ -113,9 +115,9 @@ export function createEventAppender(redis: Redis, channels: EventChannels, optio
       event.type,
       event.data,
       event.ts,
-      options.maxEvents,
+      options.logMaxEvents,
       options.logTtlSeconds,
-      options.headTtlSeconds,
+      options.cursorTtlSeconds,
       event.allowNewEpoch ? '1' : '0',
     ];
   }

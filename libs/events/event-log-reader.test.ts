@@ -12,7 +12,7 @@ let userSeq = 0;
 
 beforeAll(() => {
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  reader = createEventLogReader(redis, channels, { headTtlSeconds: 120 });
+  reader = createEventLogReader(redis, channels, { cursorTtlSeconds: 120 });
 });
 
 afterAll(async () => {
@@ -27,7 +27,11 @@ function newUser() {
 
 /** Appends the user's events `from` … `to` as the relay would; resolves with their cursors. */
 async function appendRange(userId: string, from: number, to: number, maxEvents = 1000): Promise<string[]> {
-  const appender = createEventAppender(redis, channels, { maxEvents, logTtlSeconds: 60, headTtlSeconds: 120 });
+  const appender = createEventAppender(redis, channels, {
+    logMaxEvents: maxEvents,
+    logTtlSeconds: 60,
+    cursorTtlSeconds: 120,
+  });
   const cursors: string[] = [];
   for (let seq = from; seq <= to; seq++) {
     const data = JSON.stringify({ conversationId: '1', userId: '2', readAt: String(seq) });

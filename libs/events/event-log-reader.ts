@@ -49,14 +49,14 @@ type StartingRedis = Redis & { messengerStart(head: string, ttl: number): Promis
  *  - no head at all: `event log is gone`;
  *  - not a cursor: `malformed cursor`.
  */
-export function createEventLogReader(redis: Redis, channels: EventChannels, options: { headTtlSeconds: number }) {
+export function createEventLogReader(redis: Redis, channels: EventChannels, options: { cursorTtlSeconds: number }) {
   if (!('messengerStart' in redis)) {
     redis.defineCommand('messengerStart', { numberOfKeys: 1, lua: START_SCRIPT });
   }
   const client = redis as StartingRedis;
 
   function latest(userId: string): Promise<string> {
-    return client.messengerStart(channels.userHead(userId), options.headTtlSeconds);
+    return client.messengerStart(channels.userHead(userId), options.cursorTtlSeconds);
   }
 
   async function since(userId: string, cursorText: string): Promise<ReplayResult> {

@@ -4,7 +4,8 @@ import type { AppError } from './app-error';
 /**
  * JSON answers of the services' raw node:http handlers (the web service, the stream
  * endpoint before Koa, requests refused before any handler), in the same shape as the
- * Koa apps' error middleware: `{"error": {"code", "message"}}`.
+ * Koa apps' error middleware: `{"error": {"code", "message"}}`. A raw handler answers
+ * an error with sendError(res, appError), as a Koa route throws it.
  */
 export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
   return { error: { code, message } };

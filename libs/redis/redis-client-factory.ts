@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { withTimeout } from '#libs/async';
 import { redactUrl } from '#libs/config';
 import type { Logger } from '#libs/logger';
 
@@ -35,10 +36,7 @@ export async function connectRedis(redis: Redis, url: string): Promise<void> {
     // connect() resolves once even while retrying, so probe explicitly below.
   }
   try {
-    await Promise.race([
-      redis.ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 3000).unref()),
-    ]);
+    await withTimeout(redis.ping(), 3000);
   } catch (error) {
     throw new Error(
       `Cannot reach Redis at ${redactUrl(url)} (${(error as Error).message}). ` +

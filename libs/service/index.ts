@@ -1,2 +1,2 @@
 // The service lib's public surface: the one main every service runs.
-export { runService } from './run-service';
+export { runService, type RunningService } from './run-service';

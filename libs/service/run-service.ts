@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type Config } from '#libs/config';
 import { createLogger, type Logger } from '#libs/logger';
 
+/** What every service's start(config) resolves with: its base URL, and its graceful stop. */
 export interface RunningService {
   url: string;
   stop(): Promise<void>;
@@ -45,7 +46,7 @@ export async function runService(
     console.error(`${name}: ${(error as Error).message}`);
     process.exit(1);
   }
-  logger.info({ url: server.url }, `${name} listening`);
+  // For people and scripts reading the terminal; the log has start's own `listening` line.
   console.log(`${name}: listening on ${server.url}`);
 
   let stopping = false;

@@ -34,7 +34,11 @@ export function uniqueUserId(): string {
   return String(randomInt(100_000_000_000, 999_999_999_999));
 }
 
-export const tokens = createTokenService({ secret: TEST_JWT_SECRET, sessionTtlSeconds: 3600, streamTtlSeconds: 300 });
+export const tokens = createTokenService({
+  jwtSecret: TEST_JWT_SECRET,
+  tokenTtlSeconds: 3600,
+  streamTokenTtlSeconds: 300,
+});
 
 export function sessionToken(userId: string): string {
   return tokens.sign(userId, 'session').token;
@@ -60,11 +64,7 @@ const lastSeq = new Map<string, number>();
 export function createTestPublisher(config: Config): EventPublisherFixture {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
   const channels = createEventChannels(config.events.prefix);
-  const appender = createEventAppender(redis, channels, {
-    maxEvents: config.events.logMaxEvents,
-    logTtlSeconds: config.events.logTtlSeconds,
-    headTtlSeconds: config.events.cursorTtlSeconds,
-  });
+  const appender = createEventAppender(redis, channels, config.events);
   let messageId = 0;
   async function publish(userId: string, type: 'message' | 'read', data: object): Promise<string> {
     // Taken at once (publishes sent together are numbered in call order, as the pipeline
@@ -140,6 +140,42 @@ export async function startStreamFixture(
     publisher,
     async stop() {
       await Promise.all([server.stop(), publisher.close()]);
+    },
+  };
+}
+
+export type UsedStreamFixture = Omit<StreamFixture, 'stop'>;
+
+/**
+ * One stream service (and its test publisher) for a test file: started in beforeAll,
+ * stopped in afterAll, as useMessagesApp does for the messages service. Its fields are
+ * read inside tests and hooks.
+ */
+export function useStreamFixture(overrides: Record<string, string> = {}, deps?: StreamDeps): UsedStreamFixture {
+  let fixture: StreamFixture | undefined;
+  const running = () => {
+    if (!fixture) throw new Error('the stream fixture is not running (used outside a test or hook?)');
+    return fixture;
+  };
+  beforeAll(async () => {
+    fixture = await startStreamFixture(overrides, deps);
+  });
+  afterAll(() => fixture?.stop());
+  return {
+    get server() {
+      return running().server;
+    },
+    get url() {
+      return running().url;
+    },
+    get config() {
+      return running().config;
+    },
+    get channels() {
+      return running().channels;
+    },
+    get publisher() {
+      return running().publisher;
     },
   };
 }

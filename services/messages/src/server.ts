@@ -6,6 +6,7 @@ import { connectDatabase, createDatabase, type Database } from '#libs/db';
 import { createEventChannels, createEventAppender } from '#libs/events';
 import { createHttpServer, closeServer, listen } from '#libs/http';
 import { createLogger, type Logger } from '#libs/logger';
+import type { RunningService } from '#libs/service';
 import { connectRedis, createRedisClient } from '#libs/redis';
 import { createApp } from './app';
 import { createGithubClient } from './oauth/github-client';
@@ -22,17 +23,12 @@ export interface MessagesServerDeps {
   githubTimeoutMs?: number;
 }
 
-export interface RunningServer {
-  url: string;
-  stop(): Promise<void>;
-}
-
 /**
  * Starts the messages service on config.host:config.messages.port (0 picks a free
  * port), with its outbox relay. Fails fast, naming the URL, when PostgreSQL or Redis
  * cannot be reached; once started, requests never touch Redis.
  */
-export async function start(config: Config, deps: MessagesServerDeps = {}): Promise<RunningServer> {
+export async function start(config: Config, deps: MessagesServerDeps = {}): Promise<RunningService> {
   const logger = deps.logger ?? createLogger({ name: 'messages', level: config.logLevel });
   let db: Database | undefined;
   let redis: Redis | undefined;
@@ -62,24 +58,15 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
   relayPool.on('error', (error) => logger.debug({ err: error.message }, 'outbox pool connection lost'));
   const relay = createOutboxRelay({
     pool: relayPool,
-    appender: createEventAppender(redis, createEventChannels(config.events.prefix), {
-      maxEvents: config.events.logMaxEvents,
-      logTtlSeconds: config.events.logTtlSeconds,
-      headTtlSeconds: config.events.cursorTtlSeconds,
-    }),
+    appender: createEventAppender(redis, createEventChannels(config.events.prefix), config.events),
     logger,
     settings: deps.relay,
   });
   relay.start();
 
-  const tokens = createTokenService({
-    secret: config.auth.jwtSecret,
-    sessionTtlSeconds: config.auth.tokenTtlSeconds,
-    streamTtlSeconds: config.auth.streamTokenTtlSeconds,
-  });
   const app = createApp({
     db,
-    tokens,
+    tokens: createTokenService(config.auth),
     eventsCommitted: relay.nudge,
     checkHealth: createHealthCheck(db, redis),
     logger,
@@ -103,7 +90,7 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
   // Koa settles every request itself (its error middleware answers); nothing rejects here.
   const server = createHttpServer((req, res) => void handle(req, res), { logger });
   const url = await listen(server, config.messages.port, config.host);
-  logger.info({ url }, 'messages service listening');
+  logger.info({ url }, 'listening');
 
   let stopping: Promise<void> | undefined;
   const openDb = db;

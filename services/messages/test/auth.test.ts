@@ -8,7 +8,7 @@ const { api } = service;
 const db = useTestDatabase();
 
 function tokens(secret = service.app.config.auth.jwtSecret, now?: () => number) {
-  return createTokenService({ secret, sessionTtlSeconds: 3600, streamTtlSeconds: 60, now });
+  return createTokenService({ jwtSecret: secret, tokenTtlSeconds: 3600, streamTokenTtlSeconds: 60, now });
 }
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -11,6 +11,29 @@ interface ChannelEntry {
   subscribed: Promise<void>;
 }
 
+/**
+ * The local connections of each user, and the reference-counted subscription of the
+ * one shared subscriber to that user's channel.
+ */
+export interface ChannelRegistry {
+  /** Adds a connection, subscribing its user's channel if it is the user's first here. */
+  join(connection: SseConnection): void;
+  /** Removes a connection, unsubscribing its user's channel if it was the user's last here. */
+  leave(connection: SseConnection): void;
+  /** The subscription a connection's catch-up must wait for (it changes after a reconnect). */
+  subscription(connection: SseConnection): Promise<void>;
+  /**
+   * The subscriber's 'message' listener: delivers a payload to every local tab of its
+   * user. A function property, as it is passed on unbound.
+   */
+  dispatch: (channel: string, payload: string) => void;
+  /** After the subscriber reconnected: subscribes every channel in use again. */
+  resubscribeAll(): void;
+  forEachConnection(visit: (connection: SseConnection) => void): void;
+  allConnections(): SseConnection[];
+  stats(): { connections: number; users: number };
+}
+
 const RESUBSCRIBE_BATCH = 1000;
 const DROP_LOG_INTERVAL_MS = 10_000;
 
@@ -23,7 +46,7 @@ const DROP_LOG_INTERVAL_MS = 10_000;
  * SUBSCRIBE of a tab that closes and comes back reach Redis in that order; each new
  * entry awaits its own SUBSCRIBE, which Redis answers after the UNSUBSCRIBE before it.
  */
-export function createChannelRegistry(subscriber: Redis, channels: EventChannels, logger: Logger) {
+export function createChannelRegistry(subscriber: Redis, channels: EventChannels, logger: Logger): ChannelRegistry {
   const entries = new Map<string, ChannelEntry>();
   let connectionCount = 0;
   let dropped = 0;
@@ -36,7 +59,6 @@ export function createChannelRegistry(subscriber: Redis, channels: EventChannels
     return subscribed;
   }
 
-  /** Adds a connection, subscribing its user's channel if it is the user's first here. */
   function join(connection: SseConnection): void {
     const channel = channels.userChannel(connection.userId);
     let entry = entries.get(channel);
@@ -48,7 +70,6 @@ export function createChannelRegistry(subscriber: Redis, channels: EventChannels
     connectionCount += 1;
   }
 
-  /** The subscription a connection's catch-up must wait for (it changes after a reconnect). */
   function subscription(connection: SseConnection): Promise<void> {
     const entry = entries.get(channels.userChannel(connection.userId));
     return entry ? entry.subscribed : Promise.reject(new Error('connection is not registered'));
@@ -91,7 +112,6 @@ export function createChannelRegistry(subscriber: Redis, channels: EventChannels
     dropped = 0;
   }
 
-  /** After the subscriber reconnected: subscribes every channel in use again. */
   function resubscribeAll(): void {
     const names = [...entries.keys()];
     for (let i = 0; i < names.length; i += RESUBSCRIBE_BATCH) {
@@ -120,5 +140,3 @@ export function createChannelRegistry(subscriber: Redis, channels: EventChannels
 
   return { join, leave, subscription, dispatch, resubscribeAll, forEachConnection, allConnections, stats };
 }
-
-export type ChannelRegistry = ReturnType<typeof createChannelRegistry>;

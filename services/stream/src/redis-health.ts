@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { withTimeout } from '#libs/async';
 
 const PING_TIMEOUT_MS = 1000;
 
@@ -8,18 +9,9 @@ const PING_TIMEOUT_MS = 1000;
  */
 export async function isRedisHealthy(redis: Redis, subscriber: Redis): Promise<boolean> {
   if (subscriber.status !== 'ready' || redis.status !== 'ready') return false;
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const answered = await Promise.race([
-      redis.ping().then((reply) => reply === 'PONG'),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
-      }),
-    ]);
-    return answered;
+    return (await withTimeout(redis.ping(), PING_TIMEOUT_MS)) === 'PONG';
   } catch {
     return false;
-  } finally {
-    clearTimeout(timer);
   }
 }

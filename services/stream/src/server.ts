@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Koa from 'koa';
 import type { Redis } from 'ioredis';
-import { createTokenService } from '#libs/auth';
+import { createTokenVerifier } from '#libs/auth';
 import type { Config } from '#libs/config';
 import { createEventChannels, createEventLogReader } from '#libs/events';
 import { createHttpServer, closeServer, listen } from '#libs/http';
 import { createLogger, type Logger } from '#libs/logger';
+import type { RunningService } from '#libs/service';
 import { connectRedis, createRedisClient } from '#libs/redis';
 import { isRedisHealthy } from './redis-health';
-import { createStreamHub } from './stream-hub';
+import { createStreamHub, type StreamHubStats } from './stream-hub';
 import { createStreamEndpoint } from './stream-endpoint';
 import { createStreamApp } from './stream-routes';
 
@@ -16,18 +17,9 @@ export interface StreamDeps {
   logger?: Logger;
 }
 
-export interface StreamServer {
-  url: string;
-  /** Graceful: refuses new streams, tells open ones to reconnect (spread out), closes Redis. */
-  stop(): Promise<void>;
-  /** Counters for tests and diagnostics; all zero when nothing is open. */
-  stats(): {
-    connections: number;
-    users: number;
-    expiryBuckets: number;
-    heartbeats: number;
-    subscriberListeners: number;
-  };
+/** stop() is graceful: it refuses new streams, tells open ones to reconnect (spread out), closes Redis. */
+export interface StreamServer extends RunningService {
+  stats(): StreamHubStats;
 }
 
 // After the goodbye frames, connections that are still open are cut.
@@ -52,16 +44,12 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
   const channels = createEventChannels(config.events.prefix);
   const hub = createStreamHub({
     subscriber,
-    reader: createEventLogReader(redis, channels, { headTtlSeconds: config.events.cursorTtlSeconds }),
+    reader: createEventLogReader(redis, channels, config.events),
     channels,
     logger,
     settings: config.stream,
   });
-  const tokens = createTokenService({
-    secret: config.auth.jwtSecret,
-    sessionTtlSeconds: config.auth.tokenTtlSeconds,
-    streamTtlSeconds: config.auth.streamTokenTtlSeconds,
-  });
+  const tokens = createTokenVerifier(config.auth);
   let closing = false;
   const isClosing = () => closing;
   const app = createStreamApp({ logger, tokens, isHealthy: () => isRedisHealthy(redis, subscriber), isClosing });
@@ -69,6 +57,7 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
   // Streams live for minutes: no request timeout (it would cut them), but headers must come quickly.
   const server = createHttpServer(endpoint, { logger, requestTimeout: 0, headersTimeout: 10_000 });
   const url = await listen(server, config.stream.port, config.host);
+  logger.info({ url }, 'listening');
 
   let stopping: Promise<void> | undefined;
   async function shutdown(): Promise<void> {

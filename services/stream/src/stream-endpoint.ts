@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TokenService } from '#libs/auth';
+import type { TokenVerifier } from '#libs/auth';
 import { logRequest } from '#libs/http';
 import type { Logger } from '#libs/logger';
 import type { StreamHub } from './stream-hub';
@@ -18,7 +18,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  * including 503 when Redis cannot be read, comes from its one error middleware.
  */
 export function createStreamEndpoint(options: {
-  tokens: TokenService;
+  tokens: TokenVerifier;
   hub: StreamHub;
   logger: Logger;
   isClosing: () => boolean;

@@ -23,18 +23,48 @@ export interface OpenStreamRequest {
   resumeFrom: string | undefined;
 }
 
+/** Counters for tests and diagnostics; all zero when nothing is open. */
+export interface StreamHubStats {
+  connections: number;
+  users: number;
+  expiryBuckets: number;
+  heartbeats: number;
+  subscriberListeners: number;
+}
+
 /**
  * Everything between the shared Redis subscriber and the open streams of this
  * process: registration, catch-up, one process-wide heartbeat, token expiry,
  * recovery after the subscriber reconnects, and the spread-out goodbye on shutdown.
  */
+export interface StreamHub {
+  /**
+   * Opens a stream. A fresh one (no cursor) first reads its user's newest cursor (or
+   * has a head started for a user without one: event-log-reader.ts) and only then sends
+   * its headers: every event published after the client sees `open` is then after that
+   * cursor and is delivered, even one published before this process's SUBSCRIBE
+   * completed, so a client may fetch its state over REST as soon as the stream is open
+   * without a gap. Rejects (nothing written) when Redis cannot be read; resolves with
+   * undefined when the client left meanwhile.
+   */
+  open(res: ServerResponse, request: OpenStreamRequest): Promise<SseConnection | undefined>;
+  /**
+   * Sends every open stream a `reconnect` frame with a jittered retry and ends it and
+   * its connection, spread over `spreadMs` so the clients do not all come back at once
+   * (and come back on a new connection, so to another instance).
+   */
+  shutdown(spreadMs: number): Promise<void>;
+  /** A function property, as the server hands it on unbound. */
+  stats: () => StreamHubStats;
+}
+
 export function createStreamHub(options: {
   subscriber: Redis;
   reader: EventLogReader;
   channels: EventChannels;
   logger: Logger;
   settings: StreamHubSettings;
-}) {
+}): StreamHub {
   const { subscriber, reader, channels, logger, settings } = options;
   const registry = createChannelRegistry(subscriber, channels, logger);
   let readyBefore = subscriber.status === 'ready';
@@ -55,15 +85,6 @@ export function createStreamHub(options: {
   const heartbeat = createHeartbeatWheel<SseConnection>(settings.heartbeatMs, (c) => c.write(PING_FRAME));
   const expiry = createExpiryWheel<SseConnection>((connection) => connection.end(REAUTH_FRAME));
 
-  /**
-   * Opens a stream. A fresh one (no cursor) first reads its user's newest cursor (or
-   * has a head started for a user without one: event-log-reader.ts) and only then sends
-   * its headers: every event published after the client sees `open` is then after that
-   * cursor and is delivered, even one published before this process's SUBSCRIBE
-   * completed, so a client may fetch its state over REST as soon as the stream is open
-   * without a gap. Rejects (nothing written) when Redis cannot be read; resolves with
-   * undefined when the client left meanwhile.
-   */
   async function open(res: ServerResponse, request: OpenStreamRequest): Promise<SseConnection | undefined> {
     const resumeFrom = request.resumeFrom ?? (await reader.latest(request.userId));
     // Shutdown began meanwhile: it would not say goodbye to this stream, so refuse it (503).
@@ -83,6 +104,9 @@ export function createStreamHub(options: {
     const heartbeatSlot = heartbeat.add(connection);
     // Registered last: it runs at once if the connection already closed.
     connection.onClose(() => {
+      // Why streams end: the client left, it fell too far behind (slow), the server ended it
+      // (token expired, shutdown) or catching it up failed (error).
+      logger.info({ userId: connection.userId, reason: connection.closeReason }, 'stream closed');
       expiry.remove(connection, expiryKey);
       heartbeat.remove(connection, heartbeatSlot);
       registry.leave(connection);
@@ -109,11 +133,6 @@ export function createStreamHub(options: {
     for (const connection of connections) catchUpFromLog(connection);
   }
 
-  /**
-   * Sends every open stream a `reconnect` frame with a jittered retry and ends it and
-   * its connection, spread over `spreadMs` so the clients do not all come back at once
-   * (and come back on a new connection, so to another instance).
-   */
   async function shutdown(spreadMs: number): Promise<void> {
     shuttingDown = true;
     heartbeat.stop();
@@ -139,7 +158,7 @@ export function createStreamHub(options: {
     subscriber.off('ready', onReady);
   }
 
-  function stats() {
+  function stats(): StreamHubStats {
     return {
       ...registry.stats(),
       expiryBuckets: expiry.size(),
@@ -150,5 +169,3 @@ export function createStreamHub(options: {
 
   return { open, shutdown, stats };
 }
-
-export type StreamHub = ReturnType<typeof createStreamHub>;

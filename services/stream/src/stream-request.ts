@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { tokenFromRequest, InvalidTokenError, type TokenService } from '#libs/auth';
+import { tokenFromRequest, InvalidTokenError, type TokenVerifier } from '#libs/auth';
 import { badRequest, notAcceptable, serviceUnavailable, unauthorized, requestQuery, isStreamPath } from '#libs/http';
 import type { OpenStreamRequest } from './stream-hub';
 
@@ -15,7 +15,7 @@ export const REDIS_RETRY_AFTER_SECONDS = 2;
  * contains text/event-stream, 401 for a missing or bad token (a `token` given twice
  * included: which one was meant?), 400 for a `lastEventId` given twice.
  */
-export function readStreamRequest(req: IncomingMessage, tokens: TokenService, closing: boolean): OpenStreamRequest {
+export function readStreamRequest(req: IncomingMessage, tokens: TokenVerifier, closing: boolean): OpenStreamRequest {
   if (closing) throw serviceUnavailable('The stream service is shutting down; reconnect', 'shutting_down');
   if (!(req.headers.accept ?? '').toLowerCase().includes('text/event-stream')) {
     throw notAcceptable('This endpoint only serves text/event-stream');

@@ -1,5 +1,5 @@
 import Koa from 'koa';
-import type { TokenService } from '#libs/auth';
+import type { TokenVerifier } from '#libs/auth';
 import { serviceUnavailable, isStreamPath } from '#libs/http';
 import { errorMiddleware, requestLogger, answerUnservedMethod, answerUnservedMethods, createRouter } from '#libs/koa';
 import type { Logger } from '#libs/logger';
@@ -7,7 +7,7 @@ import { readStreamRequest, REDIS_RETRY_AFTER_SECONDS, STREAM_METHODS } from './
 
 export interface StreamAppOptions {
   logger: Logger;
-  tokens: TokenService;
+  tokens: TokenVerifier;
   isHealthy: () => Promise<boolean>;
   /** True once shutdown began: new streams are refused so clients go to another instance. */
   isClosing: () => boolean;
@@ -49,7 +49,7 @@ export function createStreamApp({ logger, tokens, isHealthy, isClosing }: Stream
  * not by the router, whose matching of a raw URL could differ from it: a request the
  * raw endpoint did not take as the stream must not be treated as one here.
  */
-function streamPath(tokens: TokenService, isClosing: () => boolean): Koa.Middleware {
+function streamPath(tokens: TokenVerifier, isClosing: () => boolean): Koa.Middleware {
   return (ctx, next) => {
     if (!isStreamPath(ctx.req.url ?? '')) return next();
     if (!STREAM_METHODS.includes(ctx.method)) return answerUnservedMethod(ctx, STREAM_METHODS);

@@ -1,21 +1,10 @@
-import {
-  sessionToken,
-  startStreamFixture,
-  uniqueUserId,
-  type StreamFixture,
-} from '../../../test/support/stream-fixture';
+import { sessionToken, useStreamFixture, uniqueUserId } from '../../../test/support/stream-fixture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 
 // Backpressure: a client that stops reading is cut once its outgoing buffer passes the
 // bound, and never delays the other tabs of the same user.
-let fixture: StreamFixture;
 const MAX_BUFFERED_BYTES = 64 * 1024;
-
-beforeAll(async () => {
-  fixture = await startStreamFixture({ STREAM_MAX_BUFFERED_BYTES: String(MAX_BUFFERED_BYTES) });
-});
-
-afterAll(() => fixture.stop());
+const fixture = useStreamFixture({ STREAM_MAX_BUFFERED_BYTES: String(MAX_BUFFERED_BYTES) });
 
 test('When one tab stops reading, then it is disconnected while a fast tab of the same user receives everything', async () => {
   const userId = uniqueUserId();

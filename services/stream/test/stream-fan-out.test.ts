@@ -1,24 +1,13 @@
 import { openEventSource } from '../../../test/support/stream-event-source';
-import {
-  startStreamFixture,
-  sessionToken,
-  uniqueUserId,
-  type StreamFixture,
-} from '../../../test/support/stream-fixture';
+import { useStreamFixture, sessionToken, uniqueUserId } from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
 import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
 
 // Fan-out: every tab of a user, on any instance, gets each of the user's events; nobody else does.
 // A stream delivers every event published after its client saw `open`, so tests publish right after opening.
-let first: StreamFixture;
-let second: StreamFixture;
+const first = useStreamFixture();
+const second = useStreamFixture();
 const opened = closedAfterEach<{ close(): void }>();
-
-beforeAll(async () => {
-  [first, second] = await Promise.all([startStreamFixture(), startStreamFixture()]);
-});
-
-afterAll(() => Promise.all([first.stop(), second.stop()]));
 
 async function tab(url: string, userId: string): Promise<RawStream> {
   const stream = await openRawStream(url, { token: sessionToken(userId) });

@@ -1,19 +1,8 @@
-import {
-  sessionToken,
-  startStreamFixture,
-  uniqueUserId,
-  type StreamFixture,
-} from '../../../test/support/stream-fixture';
+import { sessionToken, useStreamFixture, uniqueUserId } from '../../../test/support/stream-fixture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 
 // Heartbeat: an idle stream gets a `: ping` comment every STREAM_HEARTBEAT_MS, so proxies keep it open.
-let fixture: StreamFixture;
-
-beforeAll(async () => {
-  fixture = await startStreamFixture({ STREAM_HEARTBEAT_MS: '200' });
-});
-
-afterAll(() => fixture.stop());
+const fixture = useStreamFixture({ STREAM_HEARTBEAT_MS: '200' });
 
 test('When a stream is idle, then it receives a `: ping` comment every heartbeat interval and no event', async () => {
   const stream = await openRawStream(fixture.url, { token: sessionToken(uniqueUserId()) });

@@ -1,23 +1,12 @@
 import type { Redis } from 'ioredis';
-import {
-  sessionToken,
-  startStreamFixture,
-  uniqueUserId,
-  type StreamFixture,
-} from '../../../test/support/stream-fixture';
+import { sessionToken, useStreamFixture, uniqueUserId } from '../../../test/support/stream-fixture';
 import { captureLogLines } from '../../../test/support/stream-log-capture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 
 // A payload on a user's channel that is not a well-formed event is dropped (and logged);
 // the stream and the process carry on.
-let fixture: StreamFixture;
 const { logger, lines: logLines } = captureLogLines('warn');
-
-beforeAll(async () => {
-  fixture = await startStreamFixture({}, { logger });
-});
-
-afterAll(() => fixture.stop());
+const fixture = useStreamFixture({}, { logger });
 
 test('When malformed payloads are published on a channel, then they are dropped and the stream goes on', async () => {
   const userId = uniqueUserId();

@@ -35,9 +35,9 @@ const badTokens: Record<string, () => string> = {
     }),
   'signed with another secret': () =>
     createTokenService({
-      secret: 'another-secret-0123456789abcdef-xyz',
-      sessionTtlSeconds: 60,
-      streamTtlSeconds: 60,
+      jwtSecret: 'another-secret-0123456789abcdef-xyz',
+      tokenTtlSeconds: 60,
+      streamTokenTtlSeconds: 60,
     }).sign(userId).token,
   'alg none': () =>
     `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: userId, aud: 'session', exp: inAnHour() })}.`,

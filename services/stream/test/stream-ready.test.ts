@@ -1,23 +1,12 @@
-import {
-  sessionToken,
-  startStreamFixture,
-  uniqueUserId,
-  type StreamFixture,
-} from '../../../test/support/stream-fixture';
+import { sessionToken, useStreamFixture, uniqueUserId } from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
 import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
 
 // `ready`: every stream tells its client the cursor it starts from, right after `retry:`.
 // Its id becomes the client's Last-Event-ID, so a tab that saw no event before losing
 // its connection still resumes by cursor instead of starting fresh past a gap.
-let fixture: StreamFixture;
+const fixture = useStreamFixture({ STREAM_RETRY_MS: '1500' });
 const opened = closedAfterEach<RawStream>();
-
-beforeAll(async () => {
-  fixture = await startStreamFixture({ STREAM_RETRY_MS: '1500' });
-});
-
-afterAll(() => fixture.stop());
 
 async function tab(userId: string, lastEventId?: string): Promise<RawStream> {
   const stream = await openRawStream(fixture.url, { token: sessionToken(userId), lastEventId });

@@ -1,24 +1,12 @@
 import { openEventSource } from '../../../test/support/stream-event-source';
-import {
-  sessionToken,
-  startStreamFixture,
-  tokens,
-  uniqueUserId,
-  type StreamFixture,
-} from '../../../test/support/stream-fixture';
+import { sessionToken, useStreamFixture, tokens, uniqueUserId } from '../../../test/support/stream-fixture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
 
 // Resume: a client coming back with its last cursor gets every missed event in order,
 // exactly once, then the live ones, also while new events are published during the replay.
-let fixture: StreamFixture;
+const fixture = useStreamFixture();
 const opened = closedAfterEach<{ close(): void }>();
-
-beforeAll(async () => {
-  fixture = await startStreamFixture();
-});
-
-afterAll(() => fixture.stop());
 
 async function publishMany(userId: string, count: number, label: string): Promise<string[]> {
   // Sent without waiting in between: ioredis pipelines them, and Redis assigns cursors in send order.

@@ -1,20 +1,9 @@
 import jwt from 'jsonwebtoken';
-import {
-  startStreamFixture,
-  TEST_JWT_SECRET,
-  uniqueUserId,
-  type StreamFixture,
-} from '../../../test/support/stream-fixture';
+import { useStreamFixture, TEST_JWT_SECRET, uniqueUserId } from '../../../test/support/stream-fixture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
 
 // Token expiry: a stream does not outlive its token; the client is told to reauthenticate.
-let fixture: StreamFixture;
-
-beforeAll(async () => {
-  fixture = await startStreamFixture();
-});
-
-afterAll(() => fixture.stop());
+const fixture = useStreamFixture();
 
 test('When the token expires, then the stream receives `event: reauth` and is ended', async () => {
   const userId = uniqueUserId();

@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
-import { errorBody, sendJson, loggableUrl } from '#libs/http';
+import { AppError, loggableUrl, sendError } from '#libs/http';
 import type { Logger } from '#libs/logger';
 
 /**
@@ -88,7 +88,7 @@ export function createReverseProxy(target: string, logger: Logger): ReverseProxy
         { err: error.message, url: loggableUrl(req.url ?? ''), upstream: upstream.origin },
         'upstream unavailable',
       );
-      sendJson(res, 502, errorBody('bad_gateway', 'The upstream service is unavailable'));
+      sendError(res, new AppError(502, 'bad_gateway', 'The upstream service is unavailable'));
     });
 
     // A client that goes away (closed tab, EventSource.close()) ends the upstream

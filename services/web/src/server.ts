@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Config } from '#libs/config';
 import {
+  AppError,
   createHttpServer,
-  errorBody,
+  sendError,
   sendJson,
   closeServer,
   listen,
@@ -14,6 +15,7 @@ import {
   isStreamPath,
 } from '#libs/http';
 import { createLogger, type Logger } from '#libs/logger';
+import type { RunningService } from '#libs/service';
 import { isApiPath } from './api-path';
 import { createReverseProxy } from './reverse-proxy';
 import { createStaticFiles } from './static-files';
@@ -38,7 +40,7 @@ export const DEFAULT_STATIC_DIR = path.resolve(__dirname, '../dist');
 // The web service's own routes (the app's files and /healthz) serve these.
 const OWN_METHODS = ['GET', 'HEAD'];
 
-export async function start(config: Config, deps: WebDeps = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function start(config: Config, deps: WebDeps = {}): Promise<RunningService> {
   const logger = deps.logger ?? createLogger({ name: 'web', level: config.logLevel });
   const staticFiles = createStaticFiles(deps.staticDir ?? DEFAULT_STATIC_DIR);
   const streamProxy = createReverseProxy(config.web.streamUrl, logger);
@@ -67,7 +69,7 @@ export async function start(config: Config, deps: WebDeps = {}): Promise<{ url: 
       res.on('close', () => logRequest(logger, req.method, req.url, res.statusCode, started, 'debug'));
       handle(req, res).catch((error: unknown) => {
         logger.error({ err: error, url: loggableUrl(req.url ?? '') }, 'request failed');
-        if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'Internal server error'));
+        if (!res.headersSent) sendError(res, new AppError(500, 'internal', 'Internal server error'));
         else res.destroy();
       });
     },
@@ -76,7 +78,7 @@ export async function start(config: Config, deps: WebDeps = {}): Promise<{ url: 
   );
 
   const url = await listen(server, config.web.port, config.host);
-  logger.info({ url, messages: config.web.messagesUrl, stream: config.web.streamUrl }, 'web listening');
+  logger.info({ url, messages: config.web.messagesUrl, stream: config.web.streamUrl }, 'listening');
 
   return {
     url,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '#libs/config';
+import type { RunningService } from '#libs/service';
 import { start as startMessages } from '../../messages/src/server';
 import { start as startStream, type StreamServer } from '../../stream/src/server';
 import { start as startWeb } from '../src/server';
@@ -22,9 +23,9 @@ import { freePort } from '../../../test/support/private-redis';
 // the real messages and stream services (real PostgreSQL and Redis behind them).
 let staticDir: string;
 let config: Config;
-let messages: { url: string; stop(): Promise<void> };
+let messages: RunningService;
 let stream: StreamServer;
-let web: { url: string; stop(): Promise<void> };
+let web: RunningService;
 let api: ApiClient;
 
 beforeAll(async () => {

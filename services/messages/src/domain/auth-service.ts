@@ -79,7 +79,7 @@ export function createAuthService(users: UserRepository, tokens: TokenService) {
   }
 
   const refresh = (userId: string): SignedToken => tokens.sign(userId, 'session');
-  /** A short-lived token for the stream service's EventSource URL (issue 4). */
+  /** A short-lived token for the stream service's EventSource URL (services/stream/README.md). */
   const streamToken = (userId: string): SignedToken => tokens.sign(userId, 'stream');
 
   return { login, loginWithGithub, authenticate, verifySession, userExists, refresh, streamToken };

@@ -1,20 +1,43 @@
+import { MAX_CONTENT_LENGTH, contentLength, hasVisibleContent, normaliseContent } from '#libs/contract';
 import { notFound, validationFailed } from '#libs/http';
 import type { MessageRepository } from '../data/message-repository';
 import type { MessageRecord } from '../data/records';
-import { MAX_CONTENT_LENGTH, contentLength, hasVisibleContent, normaliseContent } from './content-normaliser';
 
-/**
- * `eventsCommitted` is called after a write that queued events (for the receiver and
- * the sender's other tabs and devices, or a read receipt) has committed: it wakes the
- * outbox relay, synchronously and without waiting for it. Requests never wait on Redis.
- */
-export function createMessageService(messages: MessageRepository, eventsCommitted: () => void) {
+/** The use cases of messages: sending, reading, paging. */
+export interface MessageService {
   /**
    * Stores a message with its events for both participants. With a `clientId` the
    * sender already used, nothing is stored or queued again: the answer is the message
    * stored the first time (`created` false), so a client can retry a send whose answer
    * it never got.
    */
+  send(
+    conversationId: string,
+    senderId: string,
+    rawContent: string,
+    clientId?: string,
+  ): Promise<{ message: MessageRecord; created: boolean }>;
+  /**
+   * Moves the reader's marker to the newest message and, when it moved, sends the other
+   * participant a read receipt (queued with the change). 404 when the reader is not a participant.
+   */
+  markRead(conversationId: string, readerId: string): Promise<void>;
+  /** A page of messages, newest first. Reading marks the conversation as read, unless `markAsRead` is false. */
+  list(
+    conversationId: string,
+    readerId: string,
+    limit: number,
+    before?: string,
+    markAsRead?: boolean,
+  ): Promise<MessageRecord[]>;
+}
+
+/**
+ * `eventsCommitted` is called after a write that queued events (for the receiver and
+ * the sender's other tabs and devices, or a read receipt) has committed: it wakes the
+ * outbox relay, synchronously and without waiting for it. Requests never wait on Redis.
+ */
+export function createMessageService(messages: MessageRepository, eventsCommitted: () => void): MessageService {
   async function send(
     conversationId: string,
     senderId: string,
@@ -45,17 +68,12 @@ export function createMessageService(messages: MessageRepository, eventsCommitte
     return earlier;
   }
 
-  /**
-   * Moves the reader's marker to the newest message and, when it moved, sends the other
-   * participant a read receipt (queued with the change). 404 when the reader is not a participant.
-   */
   async function markRead(conversationId: string, readerId: string): Promise<void> {
     const result = await messages.markRead(conversationId, readerId);
     if (!result) throw notFound('Conversation not found');
     if (result.movedTo) eventsCommitted();
   }
 
-  /** A page of messages, newest first. Reading marks the conversation as read, unless `markAsRead` is false. */
   async function list(
     conversationId: string,
     readerId: string,
@@ -79,5 +97,3 @@ export function createMessageService(messages: MessageRepository, eventsCommitte
 
   return { send, markRead, list };
 }
-
-export type MessageService = ReturnType<typeof createMessageService>;

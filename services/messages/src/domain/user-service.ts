@@ -1,6 +1,6 @@
 import type { UserRepository } from '../data/user-repository';
 
-/** How many usernames a search suggests (issue 2: at most 5). */
+/** How many usernames a search suggests (the README's REST API: at most 5). */
 export const SUGGESTIONS = 5;
 
 export function createUserService(users: UserRepository) {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { withTimeout } from '#libs/async';
 import type { Database } from '#libs/db';
 import { readOutboxBacklog, type OutboxBacklog } from '../outbox/outbox-backlog';
 
@@ -50,17 +51,9 @@ export function createHealthCheck(db: Database, redis: Redis, options: HealthChe
 
 /** The check's result, or undefined when it failed or timed out. */
 async function probe<T>(check: () => Promise<T>, timeoutMs: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([
-      check(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
-      }),
-    ]);
+    return await withTimeout(check(), timeoutMs);
   } catch {
     return undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { TimeoutError, withTimeout } from '#libs/async';
 import type { EventAppender } from '#libs/events';
 import type { Logger } from '#libs/logger';
 import { relayBatch, type BatchReport } from './relay-batch';
@@ -124,9 +125,10 @@ export function createOutboxRelay(options: {
     stopped = true;
     clearTimeout(timer);
     if (!running) return;
-    let deadline: NodeJS.Timeout | undefined;
-    await Promise.race([running, new Promise((resolve) => (deadline = setTimeout(resolve, stopTimeoutMs)))]);
-    clearTimeout(deadline);
+    // A cycle that outlasts the deadline is left to finish on its own.
+    await withTimeout(running, stopTimeoutMs).catch((error: unknown) => {
+      if (!(error instanceof TimeoutError)) throw error;
+    });
   }
 
   return { start, nudge, stop };

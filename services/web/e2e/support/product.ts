@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig, type Config } from '#libs/config';
+import type { RunningService } from '#libs/service';
 import { start as startMessages } from '../../../messages/src/server';
 import { start as startStream } from '../../../stream/src/server';
 import { start as startWeb } from '../../src/server';
@@ -19,7 +20,7 @@ import { testEventsPrefix } from '../../../../test/support/test-events-prefix';
  */
 const ROOT = path.resolve(__dirname, '../../../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// The flags that work on these machines (see ENVIRONMENT.md): no sandbox in a container, no GPU, no background traffic.
+// Headless Chromium in a container: no sandbox (it needs user namespaces), no GPU, no background traffic.
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -69,7 +70,7 @@ export async function startProduct(staticDir: string, env: Record<string, string
     ...env,
   });
   const messages = await startMessages(config);
-  let stream: { url: string; stop(): Promise<void> } | undefined = await startStream(config);
+  let stream: RunningService | undefined = await startStream(config);
   const streamPort = Number(new URL(stream.url).port);
   const web = await startWeb(
     { ...config, web: { ...config.web, messagesUrl: messages.url, streamUrl: stream.url } },

@@ -20,7 +20,7 @@ const SEND_TIMEOUT_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 20_000;
 
 /**
- * The messages service's REST API (issue 2), same origin. `getToken` gives the
+ * The messages service's REST API (the root README's REST API), same origin. `getToken` gives the
  * session token for the Authorization header; `onUnauthorized` runs when the server
  * no longer accepts it (expired, or the user is gone), so the app can log out.
  */

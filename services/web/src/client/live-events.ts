@@ -24,7 +24,7 @@ export interface LiveEventHandlers {
 const MAX_RETRY_MS = 5000;
 
 /**
- * The page's EventSource on /api/messages (issue 3), kept open for as long as the user is logged in.
+ * The page's EventSource on /api/messages (services/stream/README.md), kept open for as long as the user is logged in.
  *
  * - The URL carries a short-lived stream token (`POST /api/stream_token`), never the
  *   login token: URLs end up in logs and histories.
