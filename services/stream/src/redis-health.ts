@@ -1,25 +1,15 @@
-import type { Redis } from 'ioredis';
+import type { ChannelSubscriber } from '../../../libs/redis/channel-subscriber';
+import { isRedisServing } from '../../../libs/redis/cluster-state';
+import type { RedisClient } from '../../../libs/redis/redis-client-factory';
 
 const PING_TIMEOUT_MS = 1000;
 
 /**
- * Healthy when the command connection answers a PING within a second and the
- * subscriber is connected: without either, streams cannot be caught up or fed.
+ * Healthy when Redis serves every user's slot (a PING answered within a second; on a
+ * cluster, `cluster_state:ok`) and the subscriber holds every subscription: without
+ * either, streams cannot be caught up or fed.
  */
-export async function isRedisHealthy(redis: Redis, subscriber: Redis): Promise<boolean> {
-  if (subscriber.status !== 'ready' || redis.status !== 'ready') return false;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const answered = await Promise.race([
-      redis.ping().then((reply) => reply === 'PONG'),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
-      }),
-    ]);
-    return answered;
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+export async function isRedisHealthy(redis: RedisClient, subscriber: ChannelSubscriber): Promise<boolean> {
+  if (!subscriber.isReady() || redis.status !== 'ready') return false;
+  return isRedisServing(redis, PING_TIMEOUT_MS);
 }
