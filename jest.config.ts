@@ -17,17 +17,16 @@ const shared = {
 // The suites where Redis decides the outcome (publishing, subscribing, resuming), run a
 // second time against a local Redis Cluster (test/cluster/): the rest would only repeat
 // PostgreSQL and HTTP checks, and the suites that stop or restart a standalone Redis
-// have a cluster counterpart of their own (test/chaos/cluster-failover.test.ts).
+// have cluster counterparts of their own (test/cluster/: failover, health).
 const CLUSTER_SUITES = [
   'libs/events/cluster-publish.test.ts',
   'services/messages/test/events.test.ts',
   'services/messages/test/event-sequence.test.ts',
-  'services/messages/test/outbox-relay.test.ts',
   'services/stream/test/stream-fan-out.test.ts',
   'services/stream/test/stream-resume.test.ts',
   'services/stream/test/stream-end-to-end.test.ts',
   'services/stream/test/stream-ready.test.ts',
-  'services/stream/test/stream-health.test.ts',
+  'services/stream/test/stream-malformed-payload.test.ts',
   'test/cluster/*.test.ts',
 ];
 
