@@ -1,7 +1,6 @@
 import type { Cluster } from 'ioredis';
-import { loadConfig } from '../config/config';
-import { keySlot } from '../redis/key-slot';
-import type { RedisClient } from '../redis/redis-client-factory';
+import { loadConfig } from '#libs/config';
+import { keySlot, type RedisClient } from '#libs/redis';
 import { connectTestRedis, type TestRedis } from '../../test/support/test-redis';
 import { createEventChannels } from './channels';
 import { parseCursor } from './cursor';

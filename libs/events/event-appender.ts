@@ -1,9 +1,8 @@
 import type { Cluster } from 'ioredis';
-import { keySlot } from '../redis/key-slot';
-import type { RedisClient } from '../redis/redis-client-factory';
+import { keySlot, type RedisClient } from '#libs/redis';
 import type { EventChannels } from './channels';
 import { NEW_EPOCH_LUA } from './epoch-lua';
-import type { EventType } from './event-types';
+import type { EventType } from '#libs/contract';
 
 /**
  * Appends one event to its user's capped log (a Redis Stream, entry id `<seq>-0`) and

@@ -3,7 +3,7 @@ import { formatCursor, parseCursor } from './cursor';
 import { NEW_EPOCH_LUA } from './epoch-lua';
 import { isEventType } from './event-codec';
 import type { EventEnvelope } from './event-types';
-import type { RedisClient } from '../redis/redis-client-factory';
+import type { RedisClient } from '#libs/redis';
 
 export type ReplayResult =
   | { kind: 'replay'; events: EventEnvelope[]; latestCursor: string }

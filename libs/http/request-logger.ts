@@ -1,18 +1,5 @@
-import type { Middleware } from 'koa';
-import type { Logger } from '../logger/logger';
+import type { Logger } from '#libs/logger';
 import { loggableUrl } from './loggable-url';
-
-/** One log line per finished request. Secrets in the URL are redacted (loggable-url.ts). */
-export function requestLogger(logger: Logger): Middleware {
-  return async (ctx, next) => {
-    const started = process.hrtime.bigint();
-    try {
-      await next();
-    } finally {
-      logRequest(logger, ctx.method, ctx.originalUrl, ctx.status, started);
-    }
-  };
-}
 
 /** The request line every service logs, from Koa or from a raw node:http handler. */
 export function logRequest(

@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import type { RedisClusterSettings } from '../config/redis-cluster-nodes';
+import type { RedisClusterSettings } from '#libs/config';
 import type { RedisClient } from './redis-client-factory';
 
 export type ClusterState =

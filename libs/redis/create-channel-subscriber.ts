@@ -1,5 +1,5 @@
 import type { Cluster } from 'ioredis';
-import type { Logger } from '../logger/logger';
+import type { Logger } from '#libs/logger';
 import type { ChannelSubscriber } from './channel-subscriber';
 import type { RedisClient, RedisTarget } from './redis-client-factory';
 import { createShardedSubscriber } from './sharded-subscriber';

@@ -1,8 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import type { Config } from '../config/config';
-import { redactUrl } from '../config/redact-url';
-import type { RedisClusterSettings } from '../config/redis-cluster-nodes';
-import type { Logger } from '../logger/logger';
+import { redactUrl, type Config, type RedisClusterSettings } from '#libs/config';
+import type { Logger } from '#libs/logger';
 import { clusterNodeOptions, describeClusterNodes, readClusterState } from './cluster-state';
 
 /** Where Redis is: REDIS_URL, or a cluster when REDIS_CLUSTER_NODES is set. */

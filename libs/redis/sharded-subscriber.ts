@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Redis, type Cluster } from 'ioredis';
-import type { RedisClusterSettings } from '../config/redis-cluster-nodes';
-import type { Logger } from '../logger/logger';
+import type { RedisClusterSettings } from '#libs/config';
+import type { Logger } from '#libs/logger';
 import type { ChannelSubscriber, SubscriberEvents } from './channel-subscriber';
 import { clusterNodeOptions } from './cluster-state';
 import { keySlot } from './key-slot';

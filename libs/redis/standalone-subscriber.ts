@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { ChannelSubscriber, SubscriberEvents } from './channel-subscriber';
 import { connectRedis, createRedisClient, type RedisTarget } from './redis-client-factory';
-import type { Logger } from '../logger/logger';
+import type { Logger } from '#libs/logger';
 
 /**
  * The subscriber on one standalone Redis connection. ioredis reconnects it, without

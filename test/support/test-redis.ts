@@ -1,8 +1,12 @@
-import type { Config } from '../../libs/config/config';
-import { createLogger } from '../../libs/logger/logger';
-import type { ChannelSubscriber } from '../../libs/redis/channel-subscriber';
-import { createChannelSubscriber } from '../../libs/redis/create-channel-subscriber';
-import { connectRedis, createRedisClient, type RedisClient } from '../../libs/redis/redis-client-factory';
+import type { Config } from '#libs/config';
+import { createLogger } from '#libs/logger';
+import {
+  connectRedis,
+  createChannelSubscriber,
+  createRedisClient,
+  type ChannelSubscriber,
+  type RedisClient,
+} from '#libs/redis';
 
 /**
  * A command client and a channel subscriber for the Redis a test's services use

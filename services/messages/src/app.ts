@@ -1,11 +1,8 @@
 import Koa from 'koa';
-import type { TokenService } from '../../../libs/auth/token-service';
-import type { Database } from '../../../libs/db/prisma-client-factory';
-import { errorMiddleware } from '../../../libs/http/error-middleware';
-import { jsonBody } from '../../../libs/http/json-body';
-import { requestLogger } from '../../../libs/http/request-logger';
-import { answerUnservedMethods } from '../../../libs/http/route-methods';
-import type { Logger } from '../../../libs/logger/logger';
+import type { TokenService } from '#libs/auth';
+import type { Database } from '#libs/db';
+import { errorMiddleware, jsonBody, requestLogger, answerUnservedMethods } from '#libs/koa';
+import type { Logger } from '#libs/logger';
 import { requireSession, requireUser } from './auth/require-user';
 import { createConversationRepository } from './data/conversation-repository';
 import { createMessageRepository } from './data/message-repository';

@@ -1,5 +1,4 @@
-import { createEventChannels } from '../../../libs/events/channels';
-import { parseCursor } from '../../../libs/events/cursor';
+import { createEventChannels, parseCursor } from '#libs/events';
 import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
 import { loginUser, startConversation, type TestUser } from '../../../test/support/messages-client';
 import { connectTestRedis, type TestRedis } from '../../../test/support/test-redis';

@@ -1,7 +1,6 @@
 import { EventEmitter, once } from 'node:events';
-import { createEventChannels } from '../../../libs/events/channels';
-import type { RedisClient } from '../../../libs/redis/redis-client-factory';
-import { parseCursor } from '../../../libs/events/cursor';
+import { createEventChannels, parseCursor } from '#libs/events';
+import type { RedisClient } from '#libs/redis';
 import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
 import { loginUser, sendMessage, startConversation, type TestUser } from '../../../test/support/messages-client';
 import { connectTestRedis, type TestRedis } from '../../../test/support/test-redis';

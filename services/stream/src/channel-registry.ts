@@ -1,7 +1,6 @@
-import type { EventChannels } from '../../../libs/events/channels';
-import { decodeEnvelope } from '../../../libs/events/event-codec';
-import type { Logger } from '../../../libs/logger/logger';
-import type { ChannelSubscriber } from '../../../libs/redis/channel-subscriber';
+import { type EventChannels, decodeEnvelope } from '#libs/events';
+import type { Logger } from '#libs/logger';
+import type { ChannelSubscriber } from '#libs/redis';
 import type { SseConnection } from './sse-connection';
 import { toFanOutEvent } from './sse-frames';
 

@@ -1,6 +1,4 @@
-import type { ChannelSubscriber } from '../../../libs/redis/channel-subscriber';
-import { isRedisServing } from '../../../libs/redis/cluster-state';
-import type { RedisClient } from '../../../libs/redis/redis-client-factory';
+import { isRedisServing, type ChannelSubscriber, type RedisClient } from '#libs/redis';
 
 const PING_TIMEOUT_MS = 1000;
 

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../../libs/events/event-types';
+import type { EventEnvelope } from '#libs/events';
 
 /**
  * The SSE wire format (https://html.spec.whatwg.org/multipage/server-sent-events.html).

@@ -1,6 +1,5 @@
-import type { Database } from '../../../../libs/db/prisma-client-factory';
-import { isRedisServing } from '../../../../libs/redis/cluster-state';
-import type { RedisClient } from '../../../../libs/redis/redis-client-factory';
+import type { Database } from '#libs/db';
+import { isRedisServing, type RedisClient } from '#libs/redis';
 import { readOutboxBacklog, type OutboxBacklog } from '../outbox/outbox-backlog';
 
 export interface HealthReport {
