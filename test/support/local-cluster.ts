@@ -23,6 +23,8 @@ export interface LocalCluster {
   ports: number[];
   /** The port of the master that serves `slot` right now (asked of a live node). */
   masterOfSlot(slot: number): Promise<number>;
+  /** Moves a slot, with its keys, to another master, as `redis-cli --cluster reshard` would. */
+  migrateSlot(slot: number, toPort: number): Promise<void>;
   /** SIGKILL one node, as a crash would. */
   kill(port: number): Promise<void>;
   /** Starts a killed node again, with its cluster config file: it rejoins the cluster. */
@@ -113,17 +115,38 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     throw error;
   }
 
+  async function masterOfSlot(slot: number): Promise<number> {
+    for (const port of live()) {
+      const ranges = (await askNode(port, (redis) => redis.cluster('SLOTS'))) as
+        [number, number, [string, number]][] | undefined;
+      const range = ranges?.find(([from, to]) => slot >= from && slot <= to);
+      if (range) return range[2][1];
+    }
+    throw new Error(`no live node knows who serves slot ${slot}`);
+  }
+
   return {
     nodesEnv: ports.map((port) => `127.0.0.1:${port}`).join(','),
     ports,
-    async masterOfSlot(slot) {
-      for (const port of live()) {
-        const ranges = (await askNode(port, (redis) => redis.cluster('SLOTS'))) as
-          [number, number, [string, number]][] | undefined;
-        const range = ranges?.find(([from, to]) => slot >= from && slot <= to);
-        if (range) return range[2][1];
+    masterOfSlot,
+    async migrateSlot(slot, toPort) {
+      const fromPort = await masterOfSlot(slot);
+      const [from, to] = [fromPort, toPort].map((port) => new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 0 }));
+      try {
+        const [fromId, toId] = await Promise.all([from!.cluster('MYID'), to!.cluster('MYID')]);
+        await to!.cluster('SETSLOT', slot, 'IMPORTING', fromId);
+        await from!.cluster('SETSLOT', slot, 'MIGRATING', toId);
+        for (;;) {
+          const keys = await from!.cluster('GETKEYSINSLOT', slot, 100);
+          if (keys.length === 0) break;
+          await from!.migrate('127.0.0.1', toPort, '', 0, 5000, 'KEYS', ...keys);
+        }
+        await to!.cluster('SETSLOT', slot, 'NODE', toId);
+        await from!.cluster('SETSLOT', slot, 'NODE', toId);
+      } finally {
+        from!.disconnect();
+        to!.disconnect();
       }
-      throw new Error(`no live node knows who serves slot ${slot}`);
     },
     kill,
     restart: launch,
