@@ -1,9 +1,8 @@
 import { createEventChannels } from '#libs/events';
 import { keySlot } from '#libs/redis';
-import { openChatPair, startChaosProduct, type ChaosProduct, type ChatPair } from '../chaos/support/chaos-product';
+import { openChatPair, type ChatPair } from '../chaos/support/chaos-product';
 import { expectDelivered, waitForDelivery, type SentMessage } from '../chaos/support/delivery-check';
-import { startLocalCluster, type LocalCluster } from '../support/local-cluster';
-import { createPrivateDatabase, type PrivateDatabase } from '../support/private-database';
+import { sendInChat, useClusterProduct } from './support/cluster-product';
 
 // A master of a cluster of its own (3 masters, 3 replicas) SIGKILLed while chats on
 // every master keep sending: its replica is promoted, the stream service subscribes the
@@ -11,29 +10,19 @@ import { createPrivateDatabase, type PrivateDatabase } from '../support/private-
 // Every acknowledged message reaches every tab exactly once and in order, or after an
 // explicit resync (an append the dead master acknowledged but never replicated).
 const PAIRS_PER_MASTER = 2;
-let cluster: LocalCluster;
-let database: PrivateDatabase;
-let product: ChaosProduct;
+const setup = useClusterProduct('failover');
 const chats: ChatPair[] = [];
 /** The master that took the killed one's slots. */
 let promoted: number;
 
-beforeAll(async () => {
-  [cluster, database] = await Promise.all([startLocalCluster(), createPrivateDatabase('failover')]);
-  const env = { REDIS_CLUSTER_NODES: cluster.nodesEnv };
-  product = await startChaosProduct({ messagesEnv: { ...env, DATABASE_URL: database.url }, streamEnv: env });
-}, 60_000);
-
-afterAll(async () => {
+afterAll(() => {
   for (const chat of chats) for (const tab of chat.tabs) tab.close();
-  await product?.stop();
-  await Promise.allSettled([cluster?.stop(), database?.drop()]);
 });
 
 /** The master that serves a user's channel (and log, and head: one slot). */
 function masterOf(userId: string): Promise<number> {
-  const channels = createEventChannels(product.streamConfig.events.prefix);
-  return cluster.masterOfSlot(keySlot(channels.userChannel(userId)));
+  const channels = createEventChannels(setup.product.streamConfig.events.prefix);
+  return setup.cluster.masterOfSlot(keySlot(channels.userChannel(userId)));
 }
 
 /** Chats (both users' tabs open) until every master serves the receivers of `PAIRS_PER_MASTER` of them. */
@@ -42,7 +31,7 @@ async function chatsOnEveryMaster(): Promise<Map<number, ChatPair[]>> {
   const full = () => byMaster.size === 3 && [...byMaster.values()].every((list) => list.length >= PAIRS_PER_MASTER);
   for (let tries = 0; !full(); tries++) {
     if (tries > 40) throw new Error('could not spread chats over the three masters');
-    const chat = await openChatPair(product.api, [product.stream.url]);
+    const chat = await openChatPair(setup.product.api, [setup.product.stream.url]);
     chats.push(chat);
     const master = await masterOf(chat.bob.id);
     byMaster.set(master, [...(byMaster.get(master) ?? []), chat]);
@@ -50,14 +39,7 @@ async function chatsOnEveryMaster(): Promise<Map<number, ChatPair[]>> {
   return byMaster;
 }
 
-async function send(chat: ChatPair, i: number): Promise<SentMessage> {
-  const response = await product.api.post(`/api/conversations/${chat.conversationId}/messages`, {
-    token: i % 2 ? chat.alice.token : chat.bob.token,
-    json: { content: `message ${i}` },
-  });
-  expect(response.status).toBe(201);
-  return response.body;
-}
+const send = (chat: ChatPair, i: number) => sendInChat(setup.product, chat, i);
 
 test('When a master is SIGKILLed mid-send-loop, then its replica takes over and every tab, on every master, gets every acknowledged message once and in order, or an explicit resync', async () => {
   const byMaster = await chatsOnEveryMaster();
@@ -67,11 +49,11 @@ test('When a master is SIGKILLed mid-send-loop, then its replica takes over and 
   let round = 0;
   for (; round < 5; round++) await sendRound(round);
   const victim = [...byMaster.keys()][0]!;
-  await cluster.kill(victim);
+  await setup.cluster.kill(victim);
   // Sends go on through the failover (PostgreSQL takes them; the relay waits for Redis),
   // and for a few rounds after the cluster is whole again.
   let failedOver = false;
-  const recovered = cluster.waitUntilOk(30_000).then(() => (failedOver = true));
+  const recovered = setup.cluster.waitUntilOk(30_000).then(() => (failedOver = true));
   while (!failedOver) await sendRound(round++);
   await recovered;
   promoted = await masterOf(byMaster.get(victim)![0]!.bob.id);
@@ -97,7 +79,7 @@ test("When a tab opens after the failover for a user on the promoted master, the
   let chat: ChatPair;
   for (let tries = 0; ; tries++) {
     if (tries > 20) throw new Error('no new user landed on the promoted master');
-    chat = await openChatPair(product.api, [product.stream.url]);
+    chat = await openChatPair(setup.product.api, [setup.product.stream.url]);
     chats.push(chat);
     if ((await masterOf(chat.bob.id)) === promoted) break;
   }

@@ -1,27 +1,9 @@
-import { startChaosProduct, type ChaosProduct } from '../chaos/support/chaos-product';
 import { createApiClient } from '../support/messages-client';
-import { startLocalCluster, type LocalCluster } from '../support/local-cluster';
-import { createPrivateDatabase, type PrivateDatabase } from '../support/private-database';
+import { useClusterProduct } from './support/cluster-product';
 
 // /healthz on a cluster that loses a master with no replica to take over: its slots
 // are unserved, cluster_state becomes fail. A cluster of its own: 3 masters, no replicas.
-let cluster: LocalCluster;
-let database: PrivateDatabase;
-let product: ChaosProduct;
-
-beforeAll(async () => {
-  [cluster, database] = await Promise.all([
-    startLocalCluster({ replicasPerMaster: 0 }),
-    createPrivateDatabase('health'),
-  ]);
-  const env = { REDIS_CLUSTER_NODES: cluster.nodesEnv };
-  product = await startChaosProduct({ messagesEnv: { ...env, DATABASE_URL: database.url }, streamEnv: env });
-}, 60_000);
-
-afterAll(async () => {
-  await product?.stop();
-  await Promise.allSettled([cluster?.stop(), database?.drop()]);
-});
+const setup = useClusterProduct('health', { replicasPerMaster: 0 });
 
 async function health(url: string) {
   const response = await createApiClient(url).get('/healthz');
@@ -38,6 +20,7 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
 }
 
 test('When a master dies with no replica, then the stream service answers 503 and the messages service reports Redis unavailable (still 200: sends go on), until it is back', async () => {
+  const { cluster, product } = setup;
   const streamUrl = product.stream.url;
   expect((await health(streamUrl)).status).toBe(200);
   expect((await health(product.messages.url)).body).toMatchObject({ status: 'ok', redis: 'ok' });
