@@ -154,6 +154,10 @@ export function createEventAppender(redis: RedisClient, channels: EventChannels,
         results.forEach((outcome, j) => (outcomes[indexes[j]!] = outcome));
       }),
     );
+    // A failed node's pipeline errs without a MOVED (the connection closed, a failover
+    // under way), so the client's slot map would still send the next cycle's appends to
+    // the dead node: refresh it now.
+    if (outcomes.some((outcome) => outcome.error)) (redis as Cluster).refreshSlotsCache();
     return outcomes;
   }
 

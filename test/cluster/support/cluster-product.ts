@@ -18,7 +18,7 @@ export function useClusterProduct(
   let product: ChaosProduct | undefined;
   beforeAll(async () => {
     [cluster, database] = await Promise.all([startLocalCluster(options), createPrivateDatabase(label)]);
-    const env = { REDIS_CLUSTER_NODES: cluster.nodesEnv };
+    const env = { REDIS_CLUSTER_NODES: cluster.nodesEnv, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' };
     product = await startChaosProduct({ messagesEnv: { ...env, DATABASE_URL: database.url }, streamEnv: env });
   }, 60_000);
   afterAll(async () => {
