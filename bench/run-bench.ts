@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseOptions } from './harness/bench-options';
 import { startBenchRedis } from './harness/bench-redis';
+import { startLocalCluster, type LocalCluster } from '../test/support/local-cluster';
 import { installExitHooks, killAllChildren, REPO_ROOT } from './harness/child-processes';
 import { startClientPool } from './harness/client-pool';
 import { startPublisher } from './harness/publisher-handle';
@@ -19,7 +20,7 @@ import { runIdle, type IdleResult } from './scenarios/idle-scenario';
 import { createTokenSigner } from './scenarios/token-signer';
 
 /**
- * `npm run bench [-- --quick] [--profile] [--systems=product,raw,socketio] [--scenarios=fanout,idle,e2e]`
+ * `npm run bench [-- --quick] [--profile] [--systems=product,cluster,raw,socketio] [--scenarios=fanout,idle,e2e]`
  *
  * The coordinator: starts a private redis-server, the systems under test, the
  * publisher and the client workers as separate processes, runs the scenarios, and
@@ -66,6 +67,14 @@ async function main() {
     cpuProfileDir: options.profile ? path.join(RESULTS_DIR, 'profiles') : undefined,
   };
   if (env.cpuProfileDir) mkdirSync(env.cpuProfileDir, { recursive: true });
+  // The cluster variant: the same stream service on three masters (no replicas: the
+  // bench measures the sharded path, not failover), started only when it runs.
+  let cluster: LocalCluster | undefined;
+  if (options.systems.includes('cluster')) {
+    cluster = await startLocalCluster({ replicasPerMaster: 0 });
+    env.redisClusterNodes = cluster.nodesEnv;
+    log(`bench: Redis Cluster of three masters on ${cluster.nodesEnv}`);
+  }
   const signer = createTokenSigner(env.jwtSecret);
   const pool = await startClientPool(options.clientWorkers);
   // Each system publishes on channels of its own prefix, so no server sees another's events.
@@ -103,7 +112,8 @@ async function main() {
   }
   if (options.scenarios.includes('idle')) {
     log(`\n-- idle connections: ${options.idle.counts.join(', ')}`);
-    for (const id of systems) {
+    // Idle connections never touch Redis: the cluster variant would only repeat the product's figures.
+    for (const id of systems.filter((system) => system !== 'cluster')) {
       try {
         idle.push(await runIdle(SYSTEMS[id], options, envFor(SYSTEMS[id]), { pool, signer, log }));
       } catch (error) {
@@ -130,6 +140,7 @@ async function main() {
   await pool.stop();
   const redisVersion = await redis.version();
   await redis.stop();
+  await cluster?.stop();
 
   if (options.quick)
     notes.push('quick run: reduced connection counts and step durations; targets are stated for the full run');
@@ -189,7 +200,10 @@ async function main() {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   // Only a complete, unmodified full run may replace the committed figures.
-  const complete = options.systems.length === 3 && options.scenarios.length === 3 && !options.probing;
+  const complete =
+    (['product', 'raw', 'socketio'] as const).every((id) => options.systems.includes(id)) &&
+    options.scenarios.length === 3 &&
+    !options.probing;
   const suffix = options.quick ? '-quick' : complete ? '' : '-partial';
   const json = JSON.stringify(results, null, 2) + '\n';
   writeFileSync(path.join(RESULTS_DIR, `${stamp}${suffix}.json`), json);

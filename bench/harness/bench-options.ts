@@ -1,3 +1,5 @@
+import { SYSTEM_IDS, type SystemId } from './systems';
+
 /**
  * The two profiles of `npm run bench`. Both use the same settings for all three
  * systems; --quick only shrinks counts and durations (under 90 s in total).
@@ -7,7 +9,7 @@ export interface BenchOptions {
   /** True when --rates, --connections or --idle changed the settings. */
   probing: boolean;
   profile: boolean;
-  systems: ('product' | 'raw' | 'socketio')[];
+  systems: SystemId[];
   scenarios: ('fanout' | 'idle' | 'e2e')[];
   clientWorkers: number;
   /** Parallel connects per worker while opening connections. */
@@ -44,9 +46,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     const arg = argv.find((a) => a.startsWith(`--${name}=`));
     return arg ? arg.slice(name.length + 3).split(',') : undefined;
   };
-  const systems = (listArg('systems') ?? ['product', 'raw', 'socketio']) as BenchOptions['systems'];
+  const systems = (listArg('systems') ?? SYSTEM_IDS) as BenchOptions['systems'];
   const scenarios = (listArg('scenarios') ?? ['fanout', 'idle', 'e2e']) as BenchOptions['scenarios'];
-  for (const s of systems) if (!['product', 'raw', 'socketio'].includes(s)) throw new Error(`unknown system ${s}`);
+  for (const s of systems) if (!SYSTEM_IDS.includes(s)) throw new Error(`unknown system ${s}`);
   for (const s of scenarios) if (!['fanout', 'idle', 'e2e'].includes(s)) throw new Error(`unknown scenario ${s}`);
   const probing = ['rates', 'connections', 'idle'].some((name) => listArg(name) !== undefined);
   const base = { quick, probing, profile: argv.includes('--profile'), systems, scenarios };

@@ -7,13 +7,17 @@ import type { ClientKind, ConnectionSpec } from './client-pool';
 import { freePort, waitForHealthy } from './free-port';
 
 /**
- * The three systems compared in the same run, each started as its own process
- * against the bench's Redis.
+ * The systems compared in the same run, each started as its own process against the
+ * bench's Redis: the product on a standalone Redis and on a Redis Cluster, the raw
+ * baseline and the Socket.IO peer.
  */
-export type SystemId = 'product' | 'raw' | 'socketio';
+export type SystemId = 'product' | 'cluster' | 'raw' | 'socketio';
+export const SYSTEM_IDS: SystemId[] = ['product', 'cluster', 'raw', 'socketio'];
 
 export interface BenchEnvironment {
   redisUrl: string;
+  /** The bench's three-master cluster (REDIS_CLUSTER_NODES), when the cluster system runs. */
+  redisClusterNodes?: string;
   jwtSecret: string;
   prefix: string;
   /** Directory for `node --cpu-prof` output of the product's stream service, if profiling. */
@@ -34,6 +38,8 @@ export interface SystemUnderTest {
   publisherMode: PublisherMode;
   /** Whether clients need a signed token. */
   needsToken: boolean;
+  /** Runs on the bench's Redis Cluster rather than its standalone Redis. */
+  onCluster?: boolean;
   start(env: BenchEnvironment): Promise<RunningServer>;
   spec(userIndex: number, userId: string, token: string | undefined): ConnectionSpec;
 }
@@ -57,24 +63,29 @@ async function startServer(
   return { url, pid: child.pid!, child, stop: () => stopChild(child, 10_000) };
 }
 
-export const SYSTEMS: Record<SystemId, SystemUnderTest> = {
-  product: {
-    id: 'product',
-    label: 'product (stream service)',
+/** The product's stream service, on the standalone Redis or on the cluster. */
+function productSystem(onCluster: boolean): SystemUnderTest {
+  return {
+    id: onCluster ? 'cluster' : 'product',
+    label: onCluster ? 'product on a 3-master Redis Cluster' : 'product (stream service)',
     clientKind: 'sse',
     publisherMode: 'product',
     needsToken: true,
+    onCluster,
     async start(env) {
+      if (onCluster && !env.redisClusterNodes) throw new Error('the bench cluster is not running');
       const port = await freePort();
-      const flags = env.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(env.cpuProfileDir, 'stream')}`] : [];
+      const profileDir = env.cpuProfileDir && path.join(env.cpuProfileDir, onCluster ? 'stream-cluster' : 'stream');
+      const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
       return startServer(
         PRODUCT_STREAM_ENTRY,
-        'stream service',
+        onCluster ? 'stream service (cluster)' : 'stream service',
         {
           NODE_ENV: 'production',
           HOST: '127.0.0.1',
           STREAM_PORT: String(port),
           REDIS_URL: env.redisUrl,
+          ...(onCluster && { REDIS_CLUSTER_NODES: env.redisClusterNodes! }),
           JWT_SECRET: env.jwtSecret,
           EVENTS_PREFIX: env.prefix,
           // Only shortens the bench's teardown (no clients are left by then).
@@ -85,7 +96,12 @@ export const SYSTEMS: Record<SystemId, SystemUnderTest> = {
       );
     },
     spec: (userIndex, _userId, token) => ({ userIndex, path: '/api/messages', token }),
-  },
+  };
+}
+
+export const SYSTEMS: Record<SystemId, SystemUnderTest> = {
+  product: productSystem(false),
+  cluster: productSystem(true),
   raw: {
     id: 'raw',
     label: 'raw baseline (node:http + ioredis)',

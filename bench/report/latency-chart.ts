@@ -5,9 +5,10 @@ import type { FanOutResult } from '../scenarios/fan-out-scenario';
  * SVG text: log-scale axes, p50 dotted, p95 dashed, p99 solid, and the 50 ms line
  * that defines "sustained".
  */
-const COLORS: Record<string, string> = { product: '#d62728', raw: '#1f77b4', socketio: '#2ca02c' };
+const COLORS: Record<string, string> = { product: '#d62728', cluster: '#ff7f0e', raw: '#1f77b4', socketio: '#2ca02c' };
 const LABELS: Record<string, string> = {
   product: 'product',
+  cluster: 'product on a Redis Cluster',
   raw: 'raw baseline',
   socketio: 'Socket.IO + redis-adapter',
 };

@@ -176,6 +176,7 @@ async function openSession(
     await publisher.configure({
       mode: system.publisherMode,
       redisUrl: env.redisUrl,
+      redisClusterNodes: system.onCluster ? env.redisClusterNodes : undefined,
       prefix: env.prefix,
       tabsPerUser: layout.tabsPerUser,
       maxEvents: 1000,

@@ -1,6 +1,9 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { Redis } from 'ioredis';
+import { loadConfig } from '#libs/config';
 import { createEventChannels, createEventAppender } from '#libs/events';
+import { createLogger } from '#libs/logger';
+import { createRedisClient, type RedisClient } from '#libs/redis';
 import { seededRandom } from '../harness/connection-layout';
 import { fanOutPayload } from '../harness/probe';
 import { serveRpc } from '../harness/worker-rpc';
@@ -22,6 +25,8 @@ export type PublisherMode = 'product' | 'raw' | 'socketio';
 export interface PublisherConfiguration {
   mode: PublisherMode;
   redisUrl: string;
+  /** Set for the product on the cluster: its seed nodes (REDIS_CLUSTER_NODES). */
+  redisClusterNodes?: string;
   prefix: string;
   tabsPerUser: number[];
   /** The product's event log settings (its defaults). */
@@ -37,7 +42,7 @@ let publishOne: ((userIndex: number, step: number, seq: number) => Promise<unkno
 let flush: () => Promise<unknown> = async () => {};
 let config: PublisherConfiguration | undefined;
 let random = seededRandom(1);
-let redis: Redis | undefined;
+let redis: RedisClient | undefined;
 
 /** Users are numbered from 1 (the product's user ids are positive integers). */
 export const userIdOf = (userIndex: number) => String(userIndex + 1);
@@ -46,7 +51,13 @@ async function configure(params: PublisherConfiguration) {
   config = params;
   random = seededRandom(params.seed);
   redis?.disconnect();
-  redis = new Redis(params.redisUrl, { maxRetriesPerRequest: 1 });
+  redis = params.redisClusterNodes
+    ? createRedisClient(
+        loadConfig({ REDIS_CLUSTER_NODES: params.redisClusterNodes }),
+        createLogger({ name: 'bench-publisher', level: 'warn' }),
+        { maxRetriesPerRequest: 1 },
+      )
+    : new Redis(params.redisUrl, { maxRetriesPerRequest: 1 });
   await redis.ping();
   const client = redis;
   const channels = createEventChannels(params.prefix);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import defaults from './defaults.json';
+import { parseRedisClusterNodes } from './redis-cluster-nodes';
 
 /**
  * Every setting of every service, read from the environment and validated in one
@@ -47,6 +48,15 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: url(defaults.databaseUrl, ['postgresql:', 'postgres:']),
   REDIS_URL: url(defaults.redisUrl, ['redis:', 'rediss:']),
+  // Set: every service uses this Redis Cluster (sharded pub/sub) instead of REDIS_URL.
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((value, ctx) => {
+      const parsed = parseRedisClusterNodes(value);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+      return parsed;
+    })
+    .optional(),
   JWT_SECRET: z.string().optional(),
   JWT_TTL_SECONDS: positiveInt(14 * 24 * 60 * 60),
   STREAM_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().max(300).default(300),
@@ -114,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    /** Null in standalone mode (REDIS_URL). */
+    redisCluster: typeof e.REDIS_CLUSTER_NODES === 'object' ? e.REDIS_CLUSTER_NODES : null,
     auth: {
       jwtSecret,
       usingDevelopmentSecret: jwtSecret === DEVELOPMENT_JWT_SECRET,

@@ -1,3 +1,4 @@
 // The config lib's public surface: every setting, read and validated in one place.
 export { ConfigError, loadConfig, type Config } from './config';
 export { redactUrl } from './redact-url';
+export type { RedisClusterSettings } from './redis-cluster-nodes';

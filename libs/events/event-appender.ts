@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
+import { keySlot, type RedisClient } from '#libs/redis';
 import type { EventChannels } from './channels';
 import { NEW_EPOCH_LUA } from './epoch-lua';
 import type { EventType } from '#libs/contract';
@@ -32,8 +33,14 @@ import type { EventType } from '#libs/contract';
  *
  * KEYS: log, head, channel. ARGV: seq, type, data (JSON), ts (ms), maxEvents, logTtl,
  * headTtl, allowNewEpoch ("1" or "0"). Returns {status, cursor}.
+ *
+ * On a Redis Cluster the publish is a sharded `SPUBLISH`: a classic `PUBLISH` is
+ * broadcast over the cluster bus to every node, while a shard channel's message stays
+ * on the shard that owns its slot, where the stream service subscribes (SSUBSCRIBE).
+ * The channel is a declared key with the user's hash tag, in the same slot as the log
+ * and the head, so the script stays atomic on one node.
  */
-const APPEND_SCRIPT = `${NEW_EPOCH_LUA}
+const appendScript = (publish: 'PUBLISH' | 'SPUBLISH') => `${NEW_EPOCH_LUA}
 local seq = tonumber(ARGV[1])
 local head = redis.call('HMGET', KEYS[2], 'epoch', 'top')
 local epoch, top = head[1], tonumber(head[2])
@@ -66,8 +73,8 @@ redis.call('HSET', KEYS[2], 'top', ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[6])
 redis.call('EXPIRE', KEYS[2], ARGV[7])
 local cursor = epoch .. ':' .. ARGV[1]
--- The one PUBLISH: the wire format of event-types.ts.
-redis.call('PUBLISH', KEYS[3], '{"type":"' .. ARGV[2] .. '","cursor":"' .. cursor .. '","ts":' .. ARGV[4] .. ',"data":' .. ARGV[3] .. '}')
+-- The one publish: the wire format of event-types.ts.
+redis.call('${publish}', KEYS[3], '{"type":"' .. ARGV[2] .. '","cursor":"' .. cursor .. '","ts":' .. ARGV[4] .. ',"data":' .. ARGV[3] .. '}')
 return {'appended', cursor}
 `;
 
@@ -96,13 +103,17 @@ export type AppendStatus = 'appended' | 'duplicate' | 'gap';
 /** The script's answer, or the error Redis gave for this one event. */
 export type AppendOutcome = { status: AppendStatus; cursor: string; error?: undefined } | { error: Error };
 
-type AppendingRedis = Redis & {
+type AppendingRedis = RedisClient & {
   messengerAppend(...args: (string | number)[]): Promise<[AppendStatus, string]>;
 };
 
-export function createEventAppender(redis: Redis, channels: EventChannels, options: EventLogOptions) {
+export function createEventAppender(redis: RedisClient, channels: EventChannels, options: EventLogOptions) {
+  // Chosen once, with the client: a client is either a cluster's or a standalone Redis's.
   if (!('messengerAppend' in redis)) {
-    redis.defineCommand('messengerAppend', { numberOfKeys: 3, lua: APPEND_SCRIPT });
+    redis.defineCommand('messengerAppend', {
+      numberOfKeys: 3,
+      lua: appendScript(redis.isCluster ? 'SPUBLISH' : 'PUBLISH'),
+    });
   }
   const client = redis as AppendingRedis;
 
@@ -134,12 +145,38 @@ export function createEventAppender(redis: Redis, channels: EventChannels, optio
    * Rejects only when the pipeline as a whole failed; otherwise one outcome per event.
    */
   async function appendAll(events: readonly AppendRequest[]): Promise<AppendOutcome[]> {
+    if (!redis.isCluster) return appendPipelined(events);
+    // A cluster pipeline must stay on one node: one per node, in parallel; a user's
+    // events all go to the node of the user's slot, in the order given.
+    const groups = groupByNode(redis as Cluster, events, (event) => channels.userHead(event.userId));
+    const outcomes = new Array<AppendOutcome>(events.length);
+    await Promise.all(
+      groups.map(async (indexes) => {
+        const results = await appendPipelined(indexes.map((i) => events[i]!));
+        results.forEach((outcome, j) => (outcomes[indexes[j]!] = outcome));
+      }),
+    );
+    // A failed node's pipeline errs without a MOVED (the connection closed, a failover
+    // under way), so the client's slot map would still send the next cycle's appends to
+    // the dead node: refresh it now.
+    if (outcomes.some((outcome) => outcome.error)) (redis as Cluster).refreshSlotsCache();
+    return outcomes;
+  }
+
+  async function appendPipelined(events: readonly AppendRequest[]): Promise<AppendOutcome[]> {
     const pipeline = client.pipeline() as unknown as {
       messengerAppend(...args: (string | number)[]): void;
       exec(): Promise<[Error | null, unknown][] | null>;
     };
     for (const event of events) pipeline.messengerAppend(...argsOf(event));
-    const results = await pipeline.exec();
+    let results: [Error | null, unknown][] | null;
+    try {
+      results = await pipeline.exec();
+    } catch (error) {
+      // On a cluster one node's pipeline failing fails only its events.
+      if (!redis.isCluster) throw error;
+      return events.map(() => ({ error: error as Error }));
+    }
     if (!results) throw new Error('the Redis pipeline was discarded');
     return results.map(([error, reply]) => {
       if (error) return { error };
@@ -152,3 +189,20 @@ export function createEventAppender(redis: Redis, channels: EventChannels, optio
 }
 
 export type EventAppender = ReturnType<typeof createEventAppender>;
+
+/**
+ * Indexes of `items` grouped by the cluster node that serves their key's slot right now
+ * (the client's own slot map, the one it checks a pipeline against); items whose slot
+ * it does not know yet each form a group of their slot.
+ */
+function groupByNode<T>(cluster: Cluster, items: readonly T[], keyOf: (item: T) => string): number[][] {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, index) => {
+    const slot = keySlot(keyOf(item));
+    const node = cluster.slots[slot]?.join(',') ?? `slot ${slot}`;
+    const group = groups.get(node);
+    if (group) group.push(index);
+    else groups.set(node, [index]);
+  });
+  return [...groups.values()];
+}

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { EventChannels } from './channels';
 import { formatCursor, parseCursor } from './cursor';
 import { NEW_EPOCH_LUA } from './epoch-lua';
 import { isEventType } from './event-codec';
 import type { EventEnvelope } from './event-types';
+import type { RedisClient } from '#libs/redis';
 
 export type ReplayResult =
   | { kind: 'replay'; events: EventEnvelope[]; latestCursor: string }
@@ -25,7 +25,7 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return epoch .. ':0'
 `;
 
-type StartingRedis = Redis & { messengerStart(head: string, ttl: number): Promise<string> };
+type StartingRedis = RedisClient & { messengerStart(head: string, ttl: number): Promise<string> };
 
 /**
  * Reads a user's event log for resuming a stream.
@@ -49,7 +49,11 @@ type StartingRedis = Redis & { messengerStart(head: string, ttl: number): Promis
  *  - no head at all: `event log is gone`;
  *  - not a cursor: `malformed cursor`.
  */
-export function createEventLogReader(redis: Redis, channels: EventChannels, options: { cursorTtlSeconds: number }) {
+export function createEventLogReader(
+  redis: RedisClient,
+  channels: EventChannels,
+  options: { cursorTtlSeconds: number },
+) {
   if (!('messengerStart' in redis)) {
     redis.defineCommand('messengerStart', { numberOfKeys: 1, lua: START_SCRIPT });
   }

@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { createTokenService } from '#libs/auth';
 import { loadConfig, type Config } from '#libs/config';
 import type { Message, ReadReceipt } from '#libs/contract';
 import { createEventChannels, type EventChannels, createEventAppender } from '#libs/events';
+import { createLogger } from '#libs/logger';
+import { createRedisClient, type RedisClient } from '#libs/redis';
 import { start, type StreamDeps, type StreamServer } from '../../services/stream/src/server';
 import { testEventsPrefix } from './test-events-prefix';
 
@@ -21,6 +22,8 @@ export function streamTestConfig(overrides: Record<string, string> = {}): Config
     LOG_LEVEL: 'silent',
     STREAM_PORT: '0',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    // The cluster test project's cluster, unless the test brings a Redis of its own.
+    REDIS_CLUSTER_NODES: 'REDIS_URL' in overrides ? undefined : process.env.REDIS_CLUSTER_NODES,
     EVENTS_PREFIX: testEventsPrefix(),
     JWT_SECRET: TEST_JWT_SECRET,
     // Tests stop servers with streams open; spreading the goodbyes over seconds would only slow them.
@@ -45,7 +48,7 @@ export function sessionToken(userId: string): string {
 }
 
 export interface EventPublisherFixture {
-  redis: Redis;
+  redis: RedisClient;
   /** Appends and publishes the user's next event, as the relay would; resolves with its cursor. */
   publishMessage(userId: string, content?: string, extra?: Partial<Message>): Promise<string>;
   publishRead(userId: string, data: ReadReceipt): Promise<string>;
@@ -54,6 +57,8 @@ export interface EventPublisherFixture {
    * message got lost on the way. Resolves with its cursor.
    */
   appendUnpublished(userId: string, content?: string): Promise<string>;
+  /** Publishes any payload on a channel as the append script would (SPUBLISH on a cluster), bypassing the log. */
+  publishRaw(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,7 +67,9 @@ export interface EventPublisherFixture {
 const lastSeq = new Map<string, number>();
 
 export function createTestPublisher(config: Config): EventPublisherFixture {
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = createRedisClient(config, createLogger({ name: 'test-publisher', level: 'silent' }), {
+    maxRetriesPerRequest: 1,
+  });
   const channels = createEventChannels(config.events.prefix);
   const appender = createEventAppender(redis, channels, config.events);
   let messageId = 0;
@@ -108,6 +115,9 @@ export function createTestPublisher(config: Config): EventPublisherFixture {
       await redis.hset(channels.userHead(userId), 'top', seq);
       lastSeq.set(userId, seq);
       return `${epoch}:${seq}`;
+    },
+    async publishRaw(channel, payload) {
+      await (redis.isCluster ? redis.spublish(channel, payload) : redis.publish(channel, payload));
     },
     async close() {
       await redis.quit().catch(() => redis.disconnect());

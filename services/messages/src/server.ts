@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { createTokenService } from '#libs/auth';
 import type { Config } from '#libs/config';
@@ -7,7 +6,7 @@ import { createEventChannels, createEventAppender } from '#libs/events';
 import { createHttpServer, closeServer, listen } from '#libs/http';
 import { createLogger, type Logger } from '#libs/logger';
 import type { RunningService } from '#libs/service';
-import { connectRedis, createRedisClient } from '#libs/redis';
+import { connectRedis, createRedisClient, type RedisClient } from '#libs/redis';
 import { createApp } from './app';
 import { createGithubClient } from './oauth/github-client';
 import { createOAuthStateCookie } from './oauth/oauth-state-cookie';
@@ -31,13 +30,13 @@ export interface MessagesServerDeps {
 export async function start(config: Config, deps: MessagesServerDeps = {}): Promise<RunningService> {
   const logger = deps.logger ?? createLogger({ name: 'messages', level: config.logLevel });
   let db: Database | undefined;
-  let redis: Redis | undefined;
+  let redis: RedisClient | undefined;
   try {
     db = createDatabase(config.databaseUrl);
     // The relay's connection: a command that Redis does not answer within a second
     // fails, and nothing queues while it is away, so a dead Redis fails a cycle fast.
-    redis = createRedisClient(config.redisUrl, logger, { commandTimeout: 1000, enableOfflineQueue: false });
-    await Promise.all([connectDatabase(db, config.databaseUrl), connectRedis(redis, config.redisUrl)]);
+    redis = createRedisClient(config, logger, { commandTimeout: 1000, enableOfflineQueue: false });
+    await Promise.all([connectDatabase(db, config.databaseUrl), connectRedis(redis, config)]);
   } catch (error) {
     // disconnect(), not quit(): there is no connection to close politely, and it
     // stops ioredis from reconnecting.

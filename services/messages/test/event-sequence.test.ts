@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import { createEventChannels, parseCursor } from '#libs/events';
 import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
 import { loginUser, startConversation, type TestUser } from '../../../test/support/messages-client';
+import { connectTestRedis, type TestRedis } from '../../../test/support/test-redis';
 
 // Every user's events are numbered 1, 2, 3… with no hole and in commit order, however
 // many writers touch that user at once: sends and read receipts in overlapping
@@ -9,13 +9,13 @@ import { loginUser, startConversation, type TestUser } from '../../../test/suppo
 const service = useMessagesApp();
 const { api } = service;
 const db = useTestDatabase();
-let subscriber: Redis;
+let testRedis: TestRedis;
 const received = new Map<string, { seq: number; type: string; data: any }[]>();
 
-beforeAll(() => {
-  subscriber = new Redis(service.app.config.redisUrl);
+beforeAll(async () => {
+  testRedis = await connectTestRedis(service.app.config);
   const channels = createEventChannels(service.app.config.events.prefix);
-  subscriber.on('message', (channel: string, payload: string) => {
+  testRedis.subscriber.on('message', (channel: string, payload: string) => {
     const event = JSON.parse(payload);
     const userId = channels.userIdOf(channel)!;
     received.set(userId, [
@@ -25,12 +25,12 @@ beforeAll(() => {
   });
 });
 
-afterAll(() => subscriber?.disconnect());
+afterAll(() => testRedis?.close());
 
 test('When 240 sends and reads run 16 at a time over overlapping conversations, then all succeed and each user’s events are numbered without holes, in commit order', async () => {
   const users = await Promise.all(Array.from({ length: 4 }, () => loginUser(api)));
   const channels = createEventChannels(service.app.config.events.prefix);
-  await subscriber.subscribe(...users.map((u) => channels.userChannel(u.id)));
+  await testRedis.subscriber.subscribe(users.map((u) => channels.userChannel(u.id)));
   const [a, b, c, d] = users as [TestUser, TestUser, TestUser, TestUser];
   // A triangle and a spoke: every user shares a conversation with two or three others.
   const pairs: [TestUser, TestUser][] = [

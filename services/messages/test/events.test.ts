@@ -1,8 +1,9 @@
 import { EventEmitter, once } from 'node:events';
-import { Redis } from 'ioredis';
 import { createEventChannels, parseCursor } from '#libs/events';
+import type { RedisClient } from '#libs/redis';
 import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
 import { loginUser, sendMessage, startConversation, type TestUser } from '../../../test/support/messages-client';
+import { connectTestRedis, type TestRedis } from '../../../test/support/test-redis';
 
 interface Envelope {
   type: string;
@@ -14,20 +15,20 @@ interface Envelope {
 const service = useMessagesApp();
 const { api } = service;
 const db = useTestDatabase();
-let subscriber: Redis;
-let reader: Redis;
+let testRedis: TestRedis;
+let reader: RedisClient;
 let channels: ReturnType<typeof createEventChannels>;
 const received = new Map<string, Envelope[]>();
 const arrivals = new EventEmitter();
 
-beforeAll(() => {
+beforeAll(async () => {
   const { config } = service.app;
   channels = createEventChannels(config.events.prefix);
   // The shared Redis: only this file's users' channels are subscribed, so other test
   // files publishing at the same time do not matter.
-  subscriber = new Redis(config.redisUrl);
-  reader = new Redis(config.redisUrl);
-  subscriber.on('message', (channel: string, payload: string) => {
+  testRedis = await connectTestRedis(config);
+  reader = testRedis.redis;
+  testRedis.subscriber.on('message', (channel: string, payload: string) => {
     const userId = channels.userIdOf(channel)!;
     const list = received.get(userId) ?? [];
     list.push(JSON.parse(payload));
@@ -36,13 +37,10 @@ beforeAll(() => {
   });
 });
 
-afterAll(() => {
-  subscriber?.disconnect();
-  reader?.disconnect();
-});
+afterAll(() => testRedis?.close());
 
 async function listen(...users: TestUser[]) {
-  await subscriber.subscribe(...users.map((u) => channels.userChannel(u.id)));
+  await testRedis.subscriber.subscribe(users.map((u) => channels.userChannel(u.id)));
 }
 
 /** Resolves with the user's events once there are at least `count` of them. */

@@ -73,6 +73,41 @@ describe('configuration', () => {
     expect(loadConfig({}).events).toMatchObject({ logTtlSeconds: 86_400, cursorTtlSeconds: 2_592_000 });
   });
 
+  test('When REDIS_CLUSTER_NODES is set, then it is parsed into seed nodes and credentials; unset, the service stays standalone', () => {
+    expect(loadConfig({}).redisCluster).toBeNull();
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-2:7001' }).redisCluster).toEqual({
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: 'redis-2', port: 7001 },
+      ],
+      tls: false,
+    });
+    expect(
+      loadConfig({ REDIS_CLUSTER_NODES: 'rediss://app:s%40cret@a:7000,rediss://app:s%40cret@b:7000' }).redisCluster,
+    ).toMatchObject({ username: 'app', password: 's@cret', tls: true });
+  });
+
+  test.each([
+    ['a host without a port', 'redis-1', /REDIS_CLUSTER_NODES: entry 1 must name a port/],
+    ['another scheme', 'http://a:7000', /REDIS_CLUSTER_NODES: entry 1 must be host:port or a redis:\/\/ URL/],
+    ['a database number', 'redis://:hunter2@a:7000/2', /REDIS_CLUSTER_NODES: entry 1 must not name a database/],
+    [
+      'two sets of credentials',
+      'redis://:hunter2@a:7000,redis://:hunter3@b:7000',
+      /entries name different credentials/,
+    ],
+  ])(
+    'When REDIS_CLUSTER_NODES has %s, then loading the config fails naming it, without the password',
+    (_, value, message) => {
+      expect(() => loadConfig({ REDIS_CLUSTER_NODES: value })).toThrow(message);
+      try {
+        loadConfig({ REDIS_CLUSTER_NODES: value });
+      } catch (error) {
+        expect((error as Error).message).not.toMatch(/hunter/);
+      }
+    },
+  );
+
   test('When the service is started with a bad MESSAGES_PORT, then it exits 1 with a message naming it', async () => {
     const run = runMain({ MESSAGES_PORT: 'not-a-port' });
     expect(await run.exited).toBe(1);
@@ -109,6 +144,20 @@ describe('unreachable dependencies', () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
     await expect(start(messagesTestConfig({ REDIS_URL: url }))).rejects.toThrow(
       new RegExp(`Cannot reach Redis at ${url}.*docker compose up -d postgres redis`),
+    );
+  });
+
+  test('When REDIS_CLUSTER_NODES names a Redis without cluster support, then start fails saying it is not a cluster node', async () => {
+    const standalone = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    await expect(start(messagesTestConfig({ REDIS_CLUSTER_NODES: standalone.host }))).rejects.toThrow(
+      `REDIS_CLUSTER_NODES: ${standalone.host} is not a Redis Cluster node`,
+    );
+  });
+
+  test('When no node of REDIS_CLUSTER_NODES can be reached, then start fails at once naming the nodes', async () => {
+    const nodes = `127.0.0.1:${await freePort()},127.0.0.1:${await freePort()}`;
+    await expect(start(messagesTestConfig({ REDIS_CLUSTER_NODES: nodes }))).rejects.toThrow(
+      `Cannot reach the Redis Cluster at ${nodes}`,
     );
   });
 

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { type EventChannels, decodeEnvelope } from '#libs/events';
 import type { Logger } from '#libs/logger';
+import type { ChannelSubscriber } from '#libs/redis';
 import type { SseConnection } from './sse-connection';
 import { toFanOutEvent } from './sse-frames';
 
@@ -27,8 +27,12 @@ export interface ChannelRegistry {
    * user. A function property, as it is passed on unbound.
    */
   dispatch: (channel: string, payload: string) => void;
-  /** After the subscriber reconnected: subscribes every channel in use again. */
-  resubscribeAll(): void;
+  /**
+   * After subscriptions were lost (the subscriber reconnected, or a shard failed over):
+   * subscribes the lost channels still in use again (every one for `all`) and returns
+   * their connections, to be caught up.
+   */
+  resubscribe(lost: readonly string[] | 'all'): SseConnection[];
   forEachConnection(visit: (connection: SseConnection) => void): void;
   allConnections(): SseConnection[];
   stats(): { connections: number; users: number };
@@ -45,15 +49,20 @@ const DROP_LOG_INTERVAL_MS = 10_000;
  * ioredis sends commands on a connection in order, so SUBSCRIBE, UNSUBSCRIBE,
  * SUBSCRIBE of a tab that closes and comes back reach Redis in that order; each new
  * entry awaits its own SUBSCRIBE, which Redis answers after the UNSUBSCRIBE before it.
+ * (On a cluster a channel's commands all go to the connection of its slot's master.)
  */
-export function createChannelRegistry(subscriber: Redis, channels: EventChannels, logger: Logger): ChannelRegistry {
+export function createChannelRegistry(
+  subscriber: ChannelSubscriber,
+  channels: EventChannels,
+  logger: Logger,
+): ChannelRegistry {
   const entries = new Map<string, ChannelEntry>();
   let connectionCount = 0;
   let dropped = 0;
   let lastDropLog = 0;
 
   function subscribe(channel: string): Promise<void> {
-    const subscribed = subscriber.subscribe(channel).then(() => undefined);
+    const subscribed = subscriber.subscribe([channel]);
     // Awaited by the connections' catch-up; this only keeps an unawaited failure quiet.
     subscribed.catch(() => {});
     return subscribed;
@@ -112,14 +121,25 @@ export function createChannelRegistry(subscriber: Redis, channels: EventChannels
     dropped = 0;
   }
 
-  function resubscribeAll(): void {
-    const names = [...entries.keys()];
+  /**
+   * After subscriptions were lost (the subscriber reconnected, or a shard failed over):
+   * subscribes again the given channels (all of them for `all`) that are still in use,
+   * and returns their connections, to be caught up.
+   */
+  function resubscribe(lost: readonly string[] | 'all'): SseConnection[] {
+    const names = lost === 'all' ? [...entries.keys()] : lost.filter((name) => entries.has(name));
+    const affected: SseConnection[] = [];
     for (let i = 0; i < names.length; i += RESUBSCRIBE_BATCH) {
       const batch = names.slice(i, i + RESUBSCRIBE_BATCH);
-      const subscribed = subscriber.subscribe(...batch).then(() => undefined);
+      const subscribed = subscriber.subscribe(batch);
       subscribed.catch(() => {});
-      for (const name of batch) entries.get(name)!.subscribed = subscribed;
+      for (const name of batch) {
+        const entry = entries.get(name)!;
+        entry.subscribed = subscribed;
+        affected.push(...entry.connections);
+      }
     }
+    return affected;
   }
 
   function forEachConnection(visit: (connection: SseConnection) => void): void {
@@ -138,5 +158,5 @@ export function createChannelRegistry(subscriber: Redis, channels: EventChannels
     return { connections: connectionCount, users: entries.size };
   }
 
-  return { join, leave, subscription, dispatch, resubscribeAll, forEachConnection, allConnections, stats };
+  return { join, leave, subscription, dispatch, resubscribe, forEachConnection, allConnections, stats };
 }

@@ -1,17 +1,13 @@
-import type { Redis } from 'ioredis';
-import { withTimeout } from '#libs/async';
+import { isRedisServing, type ChannelSubscriber, type RedisClient } from '#libs/redis';
 
 const PING_TIMEOUT_MS = 1000;
 
 /**
- * Healthy when the command connection answers a PING within a second and the
- * subscriber is connected: without either, streams cannot be caught up or fed.
+ * Healthy when Redis serves every user's slot (a PING answered within a second; on a
+ * cluster, `cluster_state:ok`) and the subscriber holds every subscription: without
+ * either, streams cannot be caught up or fed.
  */
-export async function isRedisHealthy(redis: Redis, subscriber: Redis): Promise<boolean> {
-  if (subscriber.status !== 'ready' || redis.status !== 'ready') return false;
-  try {
-    return (await withTimeout(redis.ping(), PING_TIMEOUT_MS)) === 'PONG';
-  } catch {
-    return false;
-  }
+export async function isRedisHealthy(redis: RedisClient, subscriber: ChannelSubscriber): Promise<boolean> {
+  if (!subscriber.isReady() || redis.status !== 'ready') return false;
+  return isRedisServing(redis, PING_TIMEOUT_MS);
 }

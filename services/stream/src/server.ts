@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Koa from 'koa';
-import type { Redis } from 'ioredis';
 import { createTokenVerifier } from '#libs/auth';
 import type { Config } from '#libs/config';
 import { createEventChannels, createEventLogReader } from '#libs/events';
 import { createHttpServer, closeServer, listen } from '#libs/http';
 import { createLogger, type Logger } from '#libs/logger';
 import type { RunningService } from '#libs/service';
-import { connectRedis, createRedisClient } from '#libs/redis';
+import { connectRedis, createChannelSubscriber, createRedisClient, type RedisClient } from '#libs/redis';
 import { isRedisHealthy } from './redis-health';
 import { createStreamHub, type StreamHubStats } from './stream-hub';
 import { createStreamEndpoint } from './stream-endpoint';
@@ -27,17 +26,16 @@ const CLOSE_GRACE_MS = 1000;
 
 export async function start(config: Config, deps: StreamDeps = {}): Promise<StreamServer> {
   const logger = deps.logger ?? createLogger({ name: 'stream', level: config.logLevel });
-  // Two connections: the subscriber (in subscribe mode it cannot run other commands)
-  // and one for history reads and health checks.
-  const redis = createRedisClient(config.redisUrl, logger);
-  // Subscriptions are restored by the hub, which also catches streams up after a drop;
-  // subscribes issued while Redis is away wait for it rather than failing.
-  const subscriber = createRedisClient(config.redisUrl, logger, { autoResubscribe: false, maxRetriesPerRequest: null });
+  // The client for history reads and health checks, and the subscriber (its own
+  // connections: in subscribe mode a connection serves nothing else). Subscriptions are
+  // restored by the hub, which also catches streams up after one is lost.
+  const redis = createRedisClient(config, logger);
+  const subscriber = createChannelSubscriber(config, redis, logger);
   try {
-    await Promise.all([connectRedis(redis, config.redisUrl), connectRedis(subscriber, config.redisUrl)]);
+    await Promise.all([connectRedis(redis, config), subscriber.connect()]);
   } catch (error) {
     redis.disconnect();
-    subscriber.disconnect();
+    await subscriber.close();
     throw error;
   }
 
@@ -68,7 +66,7 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
     const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
     await closed;
     clearTimeout(grace);
-    await Promise.allSettled([quit(redis), quit(subscriber)]);
+    await Promise.allSettled([quit(redis), subscriber.close()]);
   }
 
   return {
@@ -84,7 +82,7 @@ function koaHandler(app: Koa): (req: IncomingMessage, res: ServerResponse) => vo
   return (req, res) => void handle(req, res);
 }
 
-async function quit(redis: Redis): Promise<void> {
+async function quit(redis: RedisClient): Promise<void> {
   try {
     await redis.quit();
   } catch {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
 import type { EventChannels, EventLogReader } from '#libs/events';
 import type { Logger } from '#libs/logger';
+import type { ChannelSubscriber } from '#libs/redis';
 import { catchUp } from './catch-up';
 import { createChannelRegistry } from './channel-registry';
 import { createExpiryWheel } from './expiry-wheel';
@@ -59,7 +59,7 @@ export interface StreamHub {
 }
 
 export function createStreamHub(options: {
-  subscriber: Redis;
+  subscriber: ChannelSubscriber;
   reader: EventLogReader;
   channels: EventChannels;
   logger: Logger;
@@ -67,19 +67,11 @@ export function createStreamHub(options: {
 }): StreamHub {
   const { subscriber, reader, channels, logger, settings } = options;
   const registry = createChannelRegistry(subscriber, channels, logger);
-  let readyBefore = subscriber.status === 'ready';
   let shuttingDown = false;
 
   const onMessage = registry.dispatch;
-  const onReady = () => {
-    if (!readyBefore) {
-      readyBefore = true;
-      return;
-    }
-    recover();
-  };
   subscriber.on('message', onMessage);
-  subscriber.on('ready', onReady);
+  subscriber.on('lost', recover);
 
   // Process-wide intervals rather than a timer per stream, for heartbeats and for expiry.
   const heartbeat = createHeartbeatWheel<SseConnection>(settings.heartbeatMs, (c) => c.write(PING_FRAME));
@@ -120,16 +112,16 @@ export function createStreamHub(options: {
   }
 
   /**
-   * The subscriber lost its connection (ioredis reconnected it, without resubscribing:
-   * autoResubscribe is off). Events published meanwhile never arrived, but they are in
-   * the log: subscribe again, then catch every stream up from its last cursor.
-   * Everything up to the SUBSCRIBE happens synchronously, so live events that follow
-   * it are buffered, not written out of order.
+   * Subscriptions were lost: the subscriber reconnected (all of them), or a cluster
+   * shard failed over, restarted or gave a slot away (its channels). Events published
+   * meanwhile never arrived, but they are in the log: subscribe again, then catch each
+   * affected stream up from its last cursor (or resync it when the log cannot prove
+   * completeness). Everything up to the SUBSCRIBE happens synchronously, so live events
+   * that follow it are buffered, not written out of order.
    */
-  function recover(): void {
-    const connections = registry.allConnections();
-    logger.warn({ streams: connections.length }, 'redis subscriber reconnected; resubscribing and catching up');
-    registry.resubscribeAll();
+  function recover(lost: readonly string[] | 'all'): void {
+    const connections = registry.resubscribe(lost);
+    logger.warn({ streams: connections.length }, 'redis subscriptions lost; resubscribing and catching up');
     for (const connection of connections) catchUpFromLog(connection);
   }
 
@@ -155,7 +147,7 @@ export function createStreamHub(options: {
       ),
     );
     subscriber.off('message', onMessage);
-    subscriber.off('ready', onReady);
+    subscriber.off('lost', recover);
   }
 
   function stats(): StreamHubStats {

@@ -45,7 +45,7 @@ test('When an event is published twice, then the stream writes it once', async (
   const channel = fixture.channels.userChannel(userId);
   const [, payload] = (await redis.client().xrange(fixture.channels.userLog(userId), '-', '+'))[0]!;
   const envelope = JSON.stringify({ type: 'message', cursor: first, ts: 1, data: JSON.parse(payload[3]!) });
-  await fixture.publisher.redis.publish(channel, envelope);
+  await fixture.publisher.publishRaw(channel, envelope);
   const next = await fixture.publisher.publishMessage(userId, 'next');
   await stream.waitForEvents(2);
   expect(framesOf(stream)).toEqual([first, next].map((id) => ['message', id]));

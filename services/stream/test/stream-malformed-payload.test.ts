@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { sessionToken, useStreamFixture, uniqueUserId } from '../../../test/support/stream-fixture';
 import { captureLogLines } from '../../../test/support/stream-log-capture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
@@ -11,7 +10,6 @@ const fixture = useStreamFixture({}, { logger });
 test('When malformed payloads are published on a channel, then they are dropped and the stream goes on', async () => {
   const userId = uniqueUserId();
   const stream = await openRawStream(fixture.url, { token: sessionToken(userId) });
-  const raw: Redis = fixture.publisher.redis;
   const channel = fixture.channels.userChannel(userId);
   try {
     for (const payload of [
@@ -32,7 +30,7 @@ test('When malformed payloads are published on a channel, then they are dropped 
       '{"type":"message","cursor":"9999999999999:1","ts":1,"data":{"content":"truncated"',
       Buffer.from([0xff, 0xfe, 0x00, 0x0a]).toString('latin1'),
     ]) {
-      await raw.publish(channel, payload);
+      await fixture.publisher.publishRaw(channel, payload);
     }
     const cursor = await fixture.publisher.publishMessage(userId, 'line one\n\ndata: injected?');
     const events = await stream.waitForEvents(1);

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { withTimeout } from '#libs/async';
 import type { Database } from '#libs/db';
+import { isRedisServing, type RedisClient } from '#libs/redis';
 import { readOutboxBacklog, type OutboxBacklog } from '../outbox/outbox-backlog';
 
 export interface HealthReport {
@@ -29,16 +29,16 @@ export interface HealthCheckOptions {
  * Only PostgreSQL decides availability: without Redis every request still succeeds,
  * and the outbox keeps the events until Redis is back.
  */
-export function createHealthCheck(db: Database, redis: Redis, options: HealthCheckOptions = {}): HealthCheck {
+export function createHealthCheck(db: Database, redis: RedisClient, options: HealthCheckOptions = {}): HealthCheck {
   const timeoutMs = options.timeoutMs ?? 1000;
   const staleMs = options.staleMs ?? 5000;
   return async () => {
     const [outbox, redisUp] = await Promise.all([
       probe(() => readOutboxBacklog(db), timeoutMs),
-      probe(() => redis.ping(), timeoutMs),
+      isRedisServing(redis, timeoutMs),
     ]);
     const postgres = outbox === undefined ? 'unavailable' : 'ok';
-    const redisState = redisUp === undefined ? 'unavailable' : 'ok';
+    const redisState = redisUp ? 'ok' : 'unavailable';
     const status =
       postgres === 'unavailable'
         ? 'unavailable'
