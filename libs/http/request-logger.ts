@@ -2,14 +2,27 @@ import type { Middleware } from 'koa';
 import type { Logger } from '../logger/logger';
 import { loggableUrl } from './loggable-url';
 
-/** One log line per finished request. Secrets in the URL are redacted (loggable-url.ts). */
+// Polled every few seconds by load balancers and orchestrators: at info they would drown the log.
+const QUIET_PATHS = new Set(['/healthz']);
+
+/**
+ * One log line per finished request, at info (health checks at debug). Secrets in the
+ * URL are redacted (loggable-url.ts).
+ */
 export function requestLogger(logger: Logger): Middleware {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     try {
       await next();
     } finally {
-      logRequest(logger, ctx.method, ctx.originalUrl, ctx.status, started);
+      logRequest(
+        logger,
+        ctx.method,
+        ctx.originalUrl,
+        ctx.status,
+        started,
+        QUIET_PATHS.has(ctx.path) ? 'debug' : 'info',
+      );
     }
   };
 }

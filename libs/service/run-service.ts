@@ -31,7 +31,7 @@ export async function runService(
     console.error(`${name}: ${error instanceof ConfigError ? error.message : String(error)}`);
     process.exit(1);
   }
-  const logger = createLogger({ name, level: config.logLevel });
+  const logger = createLogger({ name, level: config.logLevel, format: config.logFormat });
   if (verifiesTokens && config.auth.usingDevelopmentSecret) {
     logger.warn(
       'JWT_SECRET is not set: using the built-in DEVELOPMENT secret. Anyone can forge tokens; set JWT_SECRET (32+ characters) outside development.',

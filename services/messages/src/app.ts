@@ -6,6 +6,8 @@ import { jsonBody } from '../../../libs/http/json-body';
 import { requestLogger } from '../../../libs/http/request-logger';
 import { answerUnservedMethods } from '../../../libs/http/route-methods';
 import type { Logger } from '../../../libs/logger/logger';
+import { httpRequestMetrics } from '../../../libs/metrics/http-request-metrics';
+import type { Registry } from 'prom-client';
 import { requireSession, requireUser } from './auth/require-user';
 import { createConversationRepository } from './data/conversation-repository';
 import { createMessageRepository } from './data/message-repository';
@@ -32,6 +34,8 @@ export interface AppDependencies {
   eventsCommitted: () => void;
   checkHealth: HealthCheck;
   logger: Logger;
+  /** The service's metrics registry (request durations go there), and the count of messages sent. */
+  metrics: { registry: Registry; messageSent: () => void };
   devLogin: boolean;
   /** Sign in with GitHub; undefined when it is not configured. */
   github?: { client: GithubClient; cookie: OAuthStateCookie; publicUrl: string };
@@ -44,6 +48,7 @@ export function createApp({
   eventsCommitted,
   checkHealth,
   logger,
+  metrics,
   devLogin,
   github,
 }: AppDependencies): Koa {
@@ -60,6 +65,7 @@ export function createApp({
   // The request log wraps the error middleware, so it logs the status actually sent
   // (inside it, a thrown error would still show Koa's default 404).
   app.use(requestLogger(logger));
+  app.use(httpRequestMetrics(metrics.registry));
   app.use(errorMiddleware(logger));
   app.use(jsonBody());
   const githubFlow =
@@ -71,7 +77,7 @@ export function createApp({
     ...(githubFlow ? [oauthRoutes(githubFlow)] : []),
     userRoutes(createUserService(users), authenticated),
     conversationRoutes(conversations, authenticated, participant),
-    messageRoutes(messages, participant),
+    messageRoutes(messages, participant, metrics.messageSent),
   ]) {
     app.use(router.routes());
   }

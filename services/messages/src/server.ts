@@ -8,11 +8,15 @@ import { createEventAppender } from '../../../libs/events/event-appender';
 import { createHttpServer } from '../../../libs/http/http-server';
 import { closeServer, listen } from '../../../libs/http/listen';
 import { createLogger, type Logger } from '../../../libs/logger/logger';
+import { createMetricsEndpoint } from '../../../libs/metrics/metrics-endpoint';
+import { createMetricsRegistry } from '../../../libs/metrics/metrics-registry';
 import { connectRedis, createRedisClient } from '../../../libs/redis/redis-client-factory';
 import { createApp } from './app';
 import { createGithubClient } from './oauth/github-client';
 import { createOAuthStateCookie } from './oauth/oauth-state-cookie';
 import { createHealthCheck } from './health/health-check';
+import { createMessagesMetrics } from './messages-metrics';
+import { readOutboxBacklog } from './outbox/outbox-backlog';
 import { createOutboxRelay, type OutboxRelaySettings } from './outbox/outbox-relay';
 
 export interface MessagesServerDeps {
@@ -26,6 +30,8 @@ export interface MessagesServerDeps {
 
 export interface RunningServer {
   url: string;
+  /** Where /metrics is served: `${url}/metrics`, or the METRICS_PORT server's. */
+  metricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -35,7 +41,7 @@ export interface RunningServer {
  * cannot be reached; once started, requests never touch Redis.
  */
 export async function start(config: Config, deps: MessagesServerDeps = {}): Promise<RunningServer> {
-  const logger = deps.logger ?? createLogger({ name: 'messages', level: config.logLevel });
+  const logger = deps.logger ?? createLogger({ name: 'messages', level: config.logLevel, format: config.logFormat });
   let db: Database | undefined;
   let redis: Redis | undefined;
   try {
@@ -62,6 +68,9 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
   });
   // An idle client that loses its server emits here; unhandled, that would end the process.
   relayPool.on('error', (error) => logger.debug({ err: error.message }, 'outbox pool connection lost'));
+  const registry = createMetricsRegistry();
+  const openDatabase = db;
+  const metrics = createMessagesMetrics(registry, () => readOutboxBacklog(openDatabase));
   const relay = createOutboxRelay({
     pool: relayPool,
     appender: createEventAppender(redis, createEventChannels(config.events.prefix), {
@@ -71,6 +80,7 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
     }),
     logger,
     settings: deps.relay,
+    metrics: metrics.relay,
   });
   relay.start();
 
@@ -85,6 +95,7 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
     eventsCommitted: relay.nudge,
     checkHealth: createHealthCheck(db, redis),
     logger,
+    metrics: { registry, messageSent: metrics.messageSent },
     devLogin: config.auth.devLogin,
     github: config.auth.github
       ? {
@@ -103,7 +114,14 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
 
   const handle = app.callback();
   // Koa settles every request itself (its error middleware answers); nothing rejects here.
-  const server = createHttpServer((req, res) => void handle(req, res), { logger });
+  const metricsEndpoint = await createMetricsEndpoint(registry, {
+    logger,
+    port: config.metricsPort,
+    host: config.host,
+  });
+  const server = createHttpServer((req, res) => metricsEndpoint.intercept(req, res) || void handle(req, res), {
+    logger,
+  });
   const url = await listen(server, config.messages.port, config.host);
   logger.info({ url }, 'messages service listening');
 
@@ -112,12 +130,13 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
   const openRedis = redis;
   return {
     url,
+    metricsUrl: `${metricsEndpoint.url ?? url}/metrics`,
     stop() {
       stopping ??= (async () => {
         await closeServer(server);
         // Lets a running cycle finish (bounded); rows left wait for the next start.
         await relay.stop();
-        await Promise.allSettled([openDb.$disconnect(), openRedis.quit(), relayPool.end()]);
+        await Promise.allSettled([openDb.$disconnect(), openRedis.quit(), relayPool.end(), metricsEndpoint.stop()]);
         // quit() fails while Redis is down; then stop reconnecting.
         if (openRedis.status !== 'end') openRedis.disconnect();
         logger.info('messages service stopped');

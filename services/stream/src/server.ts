@@ -8,10 +8,14 @@ import { createEventLogReader } from '../../../libs/events/event-log-reader';
 import { createHttpServer } from '../../../libs/http/http-server';
 import { closeServer, listen } from '../../../libs/http/listen';
 import { createLogger, type Logger } from '../../../libs/logger/logger';
+import { createMetricsEndpoint } from '../../../libs/metrics/metrics-endpoint';
+import { createMetricsRegistry } from '../../../libs/metrics/metrics-registry';
 import { connectRedis, createRedisClient } from '../../../libs/redis/redis-client-factory';
 import { isRedisHealthy } from './redis-health';
 import { createStreamHub } from './stream-hub';
 import { createStreamEndpoint } from './stream-endpoint';
+import { createStreamLimits } from './stream-limits';
+import { registerStreamMetrics, StreamTallies } from './stream-metrics';
 import { createStreamApp } from './stream-routes';
 
 export interface StreamDeps {
@@ -20,6 +24,8 @@ export interface StreamDeps {
 
 export interface StreamServer {
   url: string;
+  /** Where /metrics is served: `${url}/metrics`, or the METRICS_PORT server's. */
+  metricsUrl: string;
   /** Graceful: refuses new streams, tells open ones to reconnect (spread out), closes Redis. */
   stop(): Promise<void>;
   /** Counters for tests and diagnostics; all zero when nothing is open. */
@@ -36,7 +42,7 @@ export interface StreamServer {
 const CLOSE_GRACE_MS = 1000;
 
 export async function start(config: Config, deps: StreamDeps = {}): Promise<StreamServer> {
-  const logger = deps.logger ?? createLogger({ name: 'stream', level: config.logLevel });
+  const logger = deps.logger ?? createLogger({ name: 'stream', level: config.logLevel, format: config.logFormat });
   // Two connections: the subscriber (in subscribe mode it cannot run other commands)
   // and one for history reads and health checks.
   const redis = createRedisClient(config.redisUrl, logger);
@@ -52,13 +58,18 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
   }
 
   const channels = createEventChannels(config.events.prefix);
+  const tallies = new StreamTallies();
   const hub = createStreamHub({
     subscriber,
     reader: createEventLogReader(redis, channels, { headTtlSeconds: config.events.cursorTtlSeconds }),
     channels,
     logger,
     settings: config.stream,
+    limits: createStreamLimits(config.stream),
+    tallies,
   });
+  const registry = createMetricsRegistry();
+  registerStreamMetrics(registry, tallies, hub.stats);
   const tokens = createTokenService({
     secret: config.auth.jwtSecret,
     sessionTtlSeconds: config.auth.tokenTtlSeconds,
@@ -69,8 +80,19 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
   const app = createStreamApp({ logger, tokens, isHealthy: () => isRedisHealthy(redis, subscriber), isClosing });
   const endpoint = createStreamEndpoint({ tokens, hub, logger, isClosing, fallback: koaHandler(app) });
   // Streams live for minutes: no request timeout (it would cut them), but headers must come quickly.
-  const server = createHttpServer(endpoint, { logger, requestTimeout: 0, headersTimeout: 10_000 });
-  const url = await listen(server, config.stream.port, config.host);
+  const metrics = await createMetricsEndpoint(registry, { logger, port: config.metricsPort, host: config.host });
+  const server = createHttpServer((req, res) => metrics.intercept(req, res) || endpoint(req, res), {
+    logger,
+    requestTimeout: 0,
+    headersTimeout: 10_000,
+  });
+  let url;
+  try {
+    url = await listen(server, config.stream.port, config.host);
+  } catch (error) {
+    await metrics.stop();
+    throw error;
+  }
 
   let stopping: Promise<void> | undefined;
   async function shutdown(): Promise<void> {
@@ -81,11 +103,12 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
     const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
     await closed;
     clearTimeout(grace);
-    await Promise.allSettled([quit(redis), quit(subscriber)]);
+    await Promise.allSettled([quit(redis), quit(subscriber), metrics.stop()]);
   }
 
   return {
     url,
+    metricsUrl: `${metrics.url ?? url}/metrics`,
     stop: () => (stopping ??= shutdown()),
     stats: hub.stats,
   };

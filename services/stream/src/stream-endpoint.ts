@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenService } from '../../../libs/auth/token-service';
+import { AppError } from '../../../libs/http/app-error';
+import { sendError } from '../../../libs/http/json-response';
 import { logRequest } from '../../../libs/http/request-logger';
 import type { Logger } from '../../../libs/logger/logger';
 import type { StreamHub } from './stream-hub';
@@ -43,6 +45,12 @@ export function createStreamEndpoint(options: {
         logRequest(logger, req.method, req.url, 200, started);
       },
       (error: Error) => {
+        // A connection limit refused it (stream-limits.ts): its own answer, 429 or 503 with Retry-After.
+        if (error instanceof AppError) {
+          if (!res.headersSent && !res.destroyed) sendError(res, error);
+          logRequest(logger, req.method, req.url, error.status, started);
+          return;
+        }
         logger.warn({ err: error.message }, 'cannot open a stream');
         // Nothing was written yet: the Koa route answers 503 (Redis unreadable, or shutting down).
         if (!res.headersSent && !res.destroyed) fallback(req, res);

@@ -10,9 +10,12 @@ import { requestPath } from '../../../libs/http/request-target';
 import { sendUnservedMethodAnswer } from '../../../libs/http/route-methods';
 import { isStreamPath } from '../../../libs/http/stream-path';
 import { createLogger, type Logger } from '../../../libs/logger/logger';
+import { createMetricsEndpoint } from '../../../libs/metrics/metrics-endpoint';
+import { createMetricsRegistry } from '../../../libs/metrics/metrics-registry';
 import { isApiPath } from './api-path';
 import { createReverseProxy } from './reverse-proxy';
 import { createStaticFiles } from './static-files';
+import { createWebMetrics, type WebTarget } from './web-metrics';
 
 /**
  * The browser's one origin: the built frontend, the stream service at
@@ -34,11 +37,16 @@ export const DEFAULT_STATIC_DIR = path.resolve(__dirname, '../dist');
 // The web service's own routes (the app's files and /healthz) serve these.
 const OWN_METHODS = ['GET', 'HEAD'];
 
-export async function start(config: Config, deps: WebDeps = {}): Promise<{ url: string; stop: () => Promise<void> }> {
-  const logger = deps.logger ?? createLogger({ name: 'web', level: config.logLevel });
+export async function start(
+  config: Config,
+  deps: WebDeps = {},
+): Promise<{ url: string; metricsUrl: string; stop: () => Promise<void> }> {
+  const logger = deps.logger ?? createLogger({ name: 'web', level: config.logLevel, format: config.logFormat });
+  const registry = createMetricsRegistry();
+  const metrics = createWebMetrics(registry);
   const staticFiles = createStaticFiles(deps.staticDir ?? DEFAULT_STATIC_DIR);
-  const streamProxy = createReverseProxy(config.web.streamUrl, logger);
-  const messagesProxy = createReverseProxy(config.web.messagesUrl, logger);
+  const streamProxy = createReverseProxy(config.web.streamUrl, logger, () => metrics.proxyFailed('stream'));
+  const messagesProxy = createReverseProxy(config.web.messagesUrl, logger, () => metrics.proxyFailed('messages'));
 
   if (!(await staticFiles.ready())) {
     logger.warn({ dir: deps.staticDir ?? DEFAULT_STATIC_DIR }, 'no built frontend found: run npm run build:web');
@@ -57,10 +65,20 @@ export async function start(config: Config, deps: WebDeps = {}): Promise<{ url: 
     await staticFiles.serve(req, res);
   }
 
+  const metricsEndpoint = await createMetricsEndpoint(registry, {
+    logger,
+    port: config.metricsPort,
+    host: config.host,
+  });
   const server = createHttpServer(
     (req, res) => {
+      if (metricsEndpoint.intercept(req, res)) return;
       const started = process.hrtime.bigint();
-      res.on('close', () => logRequest(logger, req.method, req.url, res.statusCode, started, 'debug'));
+      const target = targetOf(req.url ?? '/');
+      res.on('close', () => {
+        metrics.requestAnswered(target, res.statusCode);
+        logRequest(logger, req.method, req.url, res.statusCode, started, 'debug');
+      });
       handle(req, res).catch((error: unknown) => {
         logger.error({ err: error, url: loggableUrl(req.url ?? '') }, 'request failed');
         if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'Internal server error'));
@@ -76,7 +94,9 @@ export async function start(config: Config, deps: WebDeps = {}): Promise<{ url: 
 
   return {
     url,
+    metricsUrl: `${metricsEndpoint.url ?? url}/metrics`,
     async stop() {
+      await metricsEndpoint.stop();
       const closed = closeServer(server);
       // Open event streams would keep close() waiting for ever: end them, the browser reconnects elsewhere.
       server.closeAllConnections();
@@ -85,4 +105,10 @@ export async function start(config: Config, deps: WebDeps = {}): Promise<{ url: 
       messagesProxy.close();
     },
   };
+}
+
+function targetOf(target: string): WebTarget {
+  if (isStreamPath(target)) return 'stream';
+  if (isApiPath(target)) return 'api';
+  return requestPath(target) === '/healthz' ? 'healthz' : 'app';
 }
