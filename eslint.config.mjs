@@ -5,6 +5,14 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// A lib is imported by its name (`#libs/events`, package.json "imports"), which resolves
+// to its index.ts: the lib's public surface. A relative path into libs/ or a path to a
+// file inside a lib would reach around it.
+const LIB_IMPORT_PATTERNS = [
+  { regex: '^\\.{1,2}/(.*/)?libs/', message: 'Import a lib by its name: #libs/<name>.' },
+  { regex: '^#libs/[^/]+/', message: "Import what the lib's index.ts exports: #libs/<name>, not a file inside it." },
+];
+
 export default tseslint.config(
   {
     ignores: ['node_modules/', 'libs/db/generated/', 'services/web/dist/', 'bench/results/', '**/*.mjs', '**/*.mts'],
@@ -22,6 +30,38 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { patterns: LIB_IMPORT_PATTERNS }],
+    },
+  },
+  {
+    // Inside a lib, files import their siblings (`./cursor`); another lib by its name.
+    files: ['libs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...LIB_IMPORT_PATTERNS,
+            { regex: '^\\.\\./(?!\\.\\./)', message: 'Import another lib by its name: #libs/<name>.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The browser bundle shares only the contract with the services: the other libs are
+    // Node code.
+    files: ['services/web/src/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...LIB_IMPORT_PATTERNS,
+            { regex: '^#libs/(?!contract$)', message: 'The browser imports only #libs/contract.' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
-import { loadConfig, ConfigError } from '../libs/config/config';
+import { loadConfig, ConfigError } from '#libs/config';
 
 interface ServiceSpec {
   name: string;

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { Redis } from 'ioredis';
-import { createEventChannels } from '../../libs/events/channels';
+import { createEventChannels } from '#libs/events';
 
 /**
  * The raw baseline: the thinnest Node process that does the product's job, as the

@@ -5,7 +5,7 @@ import { nowMs } from './latency-histogram';
  * belongs to, a sequence number unique within the step (to count missing and
  * duplicate deliveries exactly) and the publisher's send time.
  *
- * Fan-out events are message-shaped (the product's MessageEventData) with the
+ * Fan-out events are message-shaped (the contract's Message) with the
  * probe as extra fields; the JSON is byte-for-byte the same for all three systems.
  * End-to-end messages go through the messages service, which keeps only the
  * content, so there the probe travels inside the content text.

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { createEventChannels } from '../../libs/events/channels';
+import { createEventChannels } from '#libs/events';
 import { createHistogram, encodeHistogram, nowMs, type Histogram } from './latency-histogram';
 
 /**

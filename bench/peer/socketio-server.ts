@@ -2,7 +2,7 @@ import http from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { createTokenService } from '../../libs/auth/token-service';
+import { createTokenService } from '#libs/auth';
 
 /**
  * The peer a user would pick instead of the product: Socket.IO 4 with its Redis

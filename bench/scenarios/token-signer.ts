@@ -1,4 +1,4 @@
-import { createTokenService } from '../../libs/auth/token-service';
+import { createTokenService } from '#libs/auth';
 
 /** Signs session tokens with the bench's secret, as the messages service's login would. */
 export type TokenSigner = (userId: string) => string;

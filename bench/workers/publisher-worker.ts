@@ -1,7 +1,6 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { Redis } from 'ioredis';
-import { createEventChannels } from '../../libs/events/channels';
-import { createEventAppender } from '../../libs/events/event-appender';
+import { createEventChannels, createEventAppender } from '#libs/events';
 import { seededRandom } from '../harness/connection-layout';
 import { fanOutPayload } from '../harness/probe';
 import { serveRpc } from '../harness/worker-rpc';

@@ -1,5 +1,6 @@
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { isId } from '#libs/contract';
 
 /**
  * Signs and verifies the product's JWTs. HS256 only: pinning the algorithm on verify
@@ -33,11 +34,6 @@ export class InvalidTokenError extends Error {
 }
 
 const ALGORITHM = 'HS256';
-const USER_ID = /^[1-9]\d{0,18}$/;
-// 19 digits can exceed a BIGINT; such a subject would fail every database query with a 500.
-const MAX_USER_ID = 9223372036854775807n;
-const isUserId = (sub: unknown): sub is string =>
-  typeof sub === 'string' && USER_ID.test(sub) && BigInt(sub) <= MAX_USER_ID;
 
 export interface TokenServiceOptions {
   secret: string;
@@ -81,7 +77,7 @@ export function createTokenService({
       }
       throw new InvalidTokenError('Invalid token', 'invalid');
     }
-    if (typeof payload === 'string' || !isUserId(payload.sub)) {
+    if (typeof payload === 'string' || !isId(payload.sub)) {
       throw new InvalidTokenError('Invalid token subject', 'invalid');
     }
     // jsonwebtoken accepts tokens without `exp`; this product never issues one.

@@ -1,6 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
-import { redactUrl } from '../config/redact-url';
+import { redactUrl } from '#libs/config';
 import { createStatementNamer } from './statement-names';
 
 export type Database = PrismaClient;
@@ -9,7 +9,7 @@ export type Database = PrismaClient;
  * How long a query waits for a connection: to open one (pg's connect timeout) or for
  * one of the pool's to come free (pg-pool's wait). Without it, pg waits for ever: a
  * PostgreSQL that accepts TCP but does not answer, or a pool that stays full, would
- * hold requests open. When it expires the request answers 503 (database-unavailable.ts).
+ * hold requests open. When it expires the request answers 503 (libs/http/database-unavailable.ts).
  */
 export const CONNECTION_TIMEOUT_MS = 3000;
 

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { EventChannels } from './channels';
 import { NEW_EPOCH_LUA } from './epoch-lua';
-import type { EventType } from './event-types';
+import type { EventType } from '#libs/contract';
 
 /**
  * Appends one event to its user's capped log (a Redis Stream, entry id `<seq>-0`) and

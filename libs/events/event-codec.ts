@@ -1,5 +1,6 @@
 import { parseCursor } from './cursor';
-import { EVENT_TYPES, type EventEnvelope, type EventType } from './event-types';
+import { EVENT_TYPES, type EventType } from '#libs/contract';
+import type { EventEnvelope } from './event-types';
 
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
 

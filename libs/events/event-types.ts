@@ -6,33 +6,11 @@
  *   {"type":"message","cursor":"1764089912345678:42","ts":1764089912345,"data":{...}}
  *
  * and the same type, data and ts are kept in the user's event log under entry id
- * `<seq>-0`, for replay. `ts` is when the event was committed, in ms.
+ * `<seq>-0`, for replay. `ts` is when the event was committed, in ms. The types and
+ * their data are the contract's (libs/contract/stream-events.ts).
  */
 
-/** A message as the receiving user sees it (`mine` is computed for that user). */
-export interface MessageEventData {
-  id: string;
-  content: string;
-  conversationId: string;
-  createdAt: string;
-  mine: boolean;
-}
-
-/** `userId` has read `conversationId` up to `readAt`. */
-export interface ReadEventData {
-  conversationId: string;
-  userId: string;
-  readAt: string;
-}
-
-export interface EventDataByType {
-  message: MessageEventData;
-  read: ReadEventData;
-}
-
-export type EventType = keyof EventDataByType;
-
-export const EVENT_TYPES: readonly EventType[] = ['message', 'read'];
+import type { EventType } from '#libs/contract';
 
 export interface EventEnvelope {
   type: EventType;

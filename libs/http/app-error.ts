@@ -1,6 +1,6 @@
 /**
  * The one error model of the HTTP services: domain code throws an AppError, and
- * error-middleware.ts turns it into `{"error": {"code", "message", "fields"?}}`
+ * libs/koa/error-middleware.ts turns it into `{"error": {"code", "message", "fields"?}}`
  * (json-response.ts does the same for the services' raw node:http handlers).
  */
 export class AppError extends Error {

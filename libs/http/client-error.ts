@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger } from '../logger/logger';
+import type { Logger } from '#libs/logger';
 import { rawErrorResponse } from './json-response';
 import { MAX_HEADER_BYTES, MAX_URL_BYTES } from './request-limits';
 

@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Logger } from '../logger/logger';
+import type { Logger } from '#libs/logger';
 import { answerClientError } from './client-error';
 import { sendJson, errorBody } from './json-response';
 import { MAX_HEADER_BYTES, MAX_URL_BYTES } from './request-limits';

@@ -1,5 +1,6 @@
 import { requestPath, requestQuery } from './request-target';
-import { isStreamPath, STREAM_PATH } from './stream-path';
+import { STREAM_PATH } from '#libs/contract';
+import { isStreamPath } from './stream-path';
 
 describe('requestPath', () => {
   test('When the target is in origin or absolute form, then the path is its raw path, not decoded or normalised', () => {

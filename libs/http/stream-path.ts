@@ -1,7 +1,5 @@
+import { STREAM_PATH } from '#libs/contract';
 import { requestPath } from './request-target';
-
-/** The one path of the event stream, served by the stream service and routed to it by the web service. */
-export const STREAM_PATH = '/api/messages';
 
 /**
  * The one test of "is this request for the stream": the stream service's raw

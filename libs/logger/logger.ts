@@ -1,4 +1,5 @@
 import pino from 'pino';
+import type PinoPretty from 'pino-pretty';
 
 export type Logger = pino.Logger;
 
@@ -45,10 +46,10 @@ export function createLogger(options: LoggerOptions): Logger {
  * It is a development dependency, absent from production images: loaded only when asked for.
  */
 function prettyDestination(): pino.DestinationStream {
-  let pretty: typeof import('pino-pretty');
+  let pretty: typeof PinoPretty;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when chosen (see above)
-    pretty = require('pino-pretty') as typeof import('pino-pretty');
+    pretty = require('pino-pretty') as typeof PinoPretty;
   } catch {
     throw new Error('LOG_FORMAT=pretty needs the pino-pretty development dependency (npm ci); use LOG_FORMAT=json');
   }

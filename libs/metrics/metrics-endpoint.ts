@@ -1,12 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
-import { createHttpServer } from '../http/http-server';
-import { errorBody, sendJson } from '../http/json-response';
-import { closeServer, listen } from '../http/listen';
-import { logRequest } from '../http/request-logger';
-import { requestPath } from '../http/request-target';
-import { sendUnservedMethodAnswer } from '../http/route-methods';
-import type { Logger } from '../logger/logger';
+import {
+  closeServer,
+  createHttpServer,
+  errorBody,
+  listen,
+  logRequest,
+  requestPath,
+  sendJson,
+  sendUnservedMethodAnswer,
+} from '#libs/http';
+import type { Logger } from '#libs/logger';
 
 export const METRICS_PATH = '/metrics';
 const METRICS_METHODS = ['GET', 'HEAD'];

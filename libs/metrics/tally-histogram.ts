@@ -33,8 +33,8 @@ export class TallyHistogram {
     }
   }
 
-  /** What prom-client's registry reads at scrape time: cumulative buckets, then +Inf, sum and count. */
-  async get() {
+  /** What prom-client's registry reads at scrape time (it awaits it): cumulative buckets, then +Inf, sum and count. */
+  get() {
     const bucket = `${this.name}_bucket`;
     const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
     let cumulative = 0;
@@ -47,7 +47,7 @@ export class TallyHistogram {
       { metricName: `${this.name}_sum`, labels: {}, value: this.sum },
       { metricName: `${this.name}_count`, labels: {}, value: this.count },
     );
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+    return Promise.resolve({ name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values });
   }
 
   /** Adds it to `registry`, which reads it through `get()` like any of its own metrics. */

@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { redactUrl } from '../config/redact-url';
-import type { Logger } from '../logger/logger';
+import { redactUrl } from '#libs/config';
+import type { Logger } from '#libs/logger';
 
 /**
  * A Redis connection (not yet connected: see connectRedis) that logs its errors instead of crashing the process on an

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig, type Config } from '../config/config';
-import { createLogger, type Logger } from '../logger/logger';
+import { ConfigError, loadConfig, type Config } from '#libs/config';
+import { createLogger, type Logger } from '#libs/logger';
 
 export interface RunningService {
   url: string;

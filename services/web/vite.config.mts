@@ -22,6 +22,8 @@ export default defineConfig({
   // same origin as the API and the stream of services started with `npm start`.
   server: {
     host: '127.0.0.1',
+    // The stream's path is libs/contract's STREAM_PATH, written out: importing the
+    // TypeScript contract here makes Vite warn on every build (its config loader).
     proxy: {
       '/api/messages': { target: process.env.STREAM_URL ?? 'http://127.0.0.1:3001' },
       '/api': { target: process.env.MESSAGES_URL ?? 'http://127.0.0.1:3000' },

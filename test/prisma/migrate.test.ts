@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../libs/config/config';
+import { loadConfig } from '#libs/config';
 import { withClient } from '../support/pg-client';
 import { rootDir, runDbScript } from './run-db-script';
 

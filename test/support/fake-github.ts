@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import http from 'node:http';
 import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
-import { closeServer, listen } from '../../libs/http/listen';
+import { closeServer, listen } from '#libs/http';
 
 /** The account /user answers with. */
 export interface FakeGithubProfile {

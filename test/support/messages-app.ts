@@ -1,5 +1,5 @@
-import { loadConfig, type Config } from '../../libs/config/config';
-import { createDatabase, type Database } from '../../libs/db/prisma-client-factory';
+import { loadConfig, type Config } from '#libs/config';
+import { createDatabase, type Database } from '#libs/db';
 import { start, type MessagesServerDeps } from '../../services/messages/src/server';
 import { createApiClient, type ApiClient } from './messages-client';
 import { testEventsPrefix } from './test-events-prefix';

@@ -1,4 +1,4 @@
-import type { Database } from '../../libs/db/prisma-client-factory';
+import type { Database } from '#libs/db';
 
 /**
  * Rows the API cannot produce on purpose, written straight to PostgreSQL: messages

@@ -1,10 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createTokenService } from '../../libs/auth/token-service';
-import { loadConfig, type Config } from '../../libs/config/config';
-import { createEventChannels, type EventChannels } from '../../libs/events/channels';
-import { createEventAppender } from '../../libs/events/event-appender';
-import type { MessageEventData, ReadEventData } from '../../libs/events/event-types';
+import { createTokenService } from '#libs/auth';
+import { loadConfig, type Config } from '#libs/config';
+import type { Message, ReadReceipt } from '#libs/contract';
+import { createEventChannels, type EventChannels, createEventAppender } from '#libs/events';
 import { start, type StreamDeps, type StreamServer } from '../../services/stream/src/server';
 import { testEventsPrefix } from './test-events-prefix';
 
@@ -44,8 +43,8 @@ export function sessionToken(userId: string): string {
 export interface EventPublisherFixture {
   redis: Redis;
   /** Appends and publishes the user's next event, as the relay would; resolves with its cursor. */
-  publishMessage(userId: string, content?: string, extra?: Partial<MessageEventData>): Promise<string>;
-  publishRead(userId: string, data: ReadEventData): Promise<string>;
+  publishMessage(userId: string, content?: string, extra?: Partial<Message>): Promise<string>;
+  publishRead(userId: string, data: ReadReceipt): Promise<string>;
   /**
    * Puts the user's next event in the log without publishing it: as if its pub/sub
    * message got lost on the way. Resolves with its cursor.
@@ -89,7 +88,7 @@ export function createTestPublisher(config: Config): EventPublisherFixture {
     redis,
     publishMessage(userId, content = 'hello', extra = {}) {
       messageId += 1;
-      const data: MessageEventData = {
+      const data: Message = {
         id: String(messageId),
         content,
         conversationId: '1',

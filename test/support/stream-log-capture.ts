@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Level } from 'pino';
-import { createLogger, type Logger } from '../../libs/logger/logger';
+import { createLogger, type Logger } from '#libs/logger';
 
 /**
  * A logger configured as the services' own (createLogger: same redaction) whose lines

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { Config } from '../../libs/config/config';
+import type { Config } from '#libs/config';
 
 /**
  * The stream service as a process of its own, started as production starts it

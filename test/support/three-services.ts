@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, type Config } from '../../libs/config/config';
-import type { Logger } from '../../libs/logger/logger';
+import { loadConfig, type Config } from '#libs/config';
+import type { Logger } from '#libs/logger';
 import { start as startMessages } from '../../services/messages/src/server';
 import { start as startStream, type StreamServer } from '../../services/stream/src/server';
 import { start as startWeb } from '../../services/web/src/server';

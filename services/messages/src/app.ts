@@ -1,12 +1,9 @@
 import Koa from 'koa';
-import type { TokenService } from '../../../libs/auth/token-service';
-import type { Database } from '../../../libs/db/prisma-client-factory';
-import { errorMiddleware } from '../../../libs/http/error-middleware';
-import { jsonBody } from '../../../libs/http/json-body';
-import { requestLogger } from '../../../libs/http/request-logger';
-import { answerUnservedMethods } from '../../../libs/http/route-methods';
-import type { Logger } from '../../../libs/logger/logger';
-import { httpRequestMetrics } from '../../../libs/metrics/http-request-metrics';
+import type { TokenService } from '#libs/auth';
+import type { Database } from '#libs/db';
+import { errorMiddleware, jsonBody, requestLogger, answerUnservedMethods } from '#libs/koa';
+import type { Logger } from '#libs/logger';
+import { httpRequestMetrics } from '#libs/metrics';
 import type { Registry } from 'prom-client';
 import { requireSession, requireUser } from './auth/require-user';
 import { createConversationRepository } from './data/conversation-repository';

@@ -1,4 +1,4 @@
-import { runService } from '../../../libs/service/run-service';
+import { runService } from '#libs/service';
 import { start } from './server';
 
 void runService('messages', start, { verifiesTokens: true });

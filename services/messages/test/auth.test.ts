@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { createTokenService } from '../../../libs/auth/token-service';
+import { createTokenService } from '#libs/auth';
 import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
 import { loginUser, uniqueUsername } from '../../../test/support/messages-client';
 

@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
-import { createEventChannels } from '../../../libs/events/channels';
-import { parseCursor } from '../../../libs/events/cursor';
+import { createEventChannels, parseCursor } from '#libs/events';
 import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
 import { loginUser, startConversation, type TestUser } from '../../../test/support/messages-client';
 

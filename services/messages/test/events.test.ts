@@ -1,7 +1,6 @@
 import { EventEmitter, once } from 'node:events';
 import { Redis } from 'ioredis';
-import { createEventChannels } from '../../../libs/events/channels';
-import { parseCursor } from '../../../libs/events/cursor';
+import { createEventChannels, parseCursor } from '#libs/events';
 import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
 import { loginUser, sendMessage, startConversation, type TestUser } from '../../../test/support/messages-client';
 

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../../libs/config/config';
+import { ConfigError, loadConfig } from '#libs/config';
 import { startMessagesApp, useMessagesApp } from '../../../test/support/messages-app';
 import { createApiClient } from '../../../test/support/messages-client';
 import { createOAuthStateCookie } from '../src/oauth/oauth-state-cookie';

@@ -1,10 +1,8 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { createEventChannels } from '../../../libs/events/channels';
-import { parseCursor } from '../../../libs/events/cursor';
-import { createEventAppender, type EventAppender } from '../../../libs/events/event-appender';
-import { createDatabase, type Database } from '../../../libs/db/prisma-client-factory';
-import { createLogger } from '../../../libs/logger/logger';
+import { createEventChannels, parseCursor, createEventAppender, type EventAppender } from '#libs/events';
+import { createDatabase, type Database } from '#libs/db';
+import { createLogger } from '#libs/logger';
 import { createPrivateDatabase, type PrivateDatabase } from '../../../test/support/private-database';
 import { createMessageRepository, type MessageRepository } from '../src/data/message-repository';
 import { createOutboxRelay } from '../src/outbox/outbox-relay';

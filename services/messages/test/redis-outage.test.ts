@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { createEventChannels } from '../../../libs/events/channels';
-import { parseCursor } from '../../../libs/events/cursor';
+import { createEventChannels, parseCursor } from '#libs/events';
 import { useMessagesApp } from '../../../test/support/messages-app';
 import { loginUser, sendMessage, startConversation } from '../../../test/support/messages-client';
 import { createPrivateDatabase, type PrivateDatabase } from '../../../test/support/private-database';

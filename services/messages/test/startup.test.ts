@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../../libs/config/config';
+import { ConfigError, loadConfig } from '#libs/config';
 import { messagesTestConfig, startMessagesApp } from '../../../test/support/messages-app';
 import { createApiClient } from '../../../test/support/messages-client';
 import { freePort } from '../../../test/support/private-redis';

@@ -1,5 +1,5 @@
-import type { EventLogReader } from '../../../libs/events/event-log-reader';
-import type { Logger } from '../../../libs/logger/logger';
+import type { EventLogReader } from '#libs/events';
+import type { Logger } from '#libs/logger';
 import type { SseConnection } from './sse-connection';
 
 /**

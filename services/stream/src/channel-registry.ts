@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { EventChannels } from '../../../libs/events/channels';
-import { decodeEnvelope } from '../../../libs/events/event-codec';
-import type { Logger } from '../../../libs/logger/logger';
+import { type EventChannels, decodeEnvelope } from '#libs/events';
+import type { Logger } from '#libs/logger';
 import type { SseConnection } from './sse-connection';
 import { toFanOutEvent } from './sse-frames';
 

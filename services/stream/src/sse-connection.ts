@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { parseCursor } from '../../../libs/events/cursor';
-import type { EventEnvelope } from '../../../libs/events/event-types';
+import { parseCursor, type EventEnvelope } from '#libs/events';
 import { eventFrame, readyFrame, resyncFrame, retryFrame, type FanOutEvent } from './sse-frames';
 import type { CloseReason, StreamTallies } from './stream-metrics';
 

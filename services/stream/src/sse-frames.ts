@@ -1,4 +1,5 @@
-import type { EventEnvelope, EventType } from '../../../libs/events/event-types';
+import type { EventType } from '#libs/contract';
+import type { EventEnvelope } from '#libs/events';
 
 /**
  * The SSE wire format (https://html.spec.whatwg.org/multipage/server-sent-events.html).

@@ -1,9 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TokenService } from '../../../libs/auth/token-service';
-import { AppError } from '../../../libs/http/app-error';
-import { sendError } from '../../../libs/http/json-response';
-import { logRequest } from '../../../libs/http/request-logger';
-import type { Logger } from '../../../libs/logger/logger';
+import type { TokenService } from '#libs/auth';
+import { AppError, logRequest, sendError } from '#libs/http';
+import type { Logger } from '#libs/logger';
 import type { StreamHub } from './stream-hub';
 import { isStreamRequest, readStreamRequest } from './stream-request';
 

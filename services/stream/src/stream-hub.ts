@@ -1,8 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
-import type { EventChannels } from '../../../libs/events/channels';
-import type { EventLogReader } from '../../../libs/events/event-log-reader';
-import type { Logger } from '../../../libs/logger/logger';
+import type { EventChannels, EventLogReader } from '#libs/events';
+import type { Logger } from '#libs/logger';
 import { catchUp } from './catch-up';
 import { createChannelRegistry } from './channel-registry';
 import { createExpiryWheel } from './expiry-wheel';

@@ -1,4 +1,4 @@
-import { AppError } from '../../../libs/http/app-error';
+import { AppError } from '#libs/http';
 
 export interface StreamLimitSettings {
   /** Streams this instance holds at most (Infinity: no limit). */

@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { EVENT_TYPES, type EventType } from '../../../libs/events/event-types';
-import { TallyHistogram } from '../../../libs/metrics/tally-histogram';
+import { EVENT_TYPES, type EventType } from '#libs/contract';
+import { TallyHistogram } from '#libs/metrics';
 
 /** Why a stream ended: the `reason` label of `messenger_stream_connections_closed_total`. */
 export type CloseReason = 'client_gone' | 'slow_consumer' | 'token_expired' | 'shutdown' | 'error';

@@ -1,9 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { tokenFromRequest } from '../../../libs/auth/bearer-token';
-import { InvalidTokenError, type TokenService } from '../../../libs/auth/token-service';
-import { badRequest, notAcceptable, serviceUnavailable, unauthorized } from '../../../libs/http/app-error';
-import { requestQuery } from '../../../libs/http/request-target';
-import { isStreamPath } from '../../../libs/http/stream-path';
+import { tokenFromRequest, InvalidTokenError, type TokenService } from '#libs/auth';
+import { badRequest, notAcceptable, serviceUnavailable, unauthorized, requestQuery, isStreamPath } from '#libs/http';
 import type { OpenStreamRequest } from './stream-hub';
 
 /** The methods the stream path serves (HEAD answers the head a stream would start with). */

@@ -1,12 +1,8 @@
 import Koa from 'koa';
-import type { TokenService } from '../../../libs/auth/token-service';
-import { serviceUnavailable } from '../../../libs/http/app-error';
-import { errorMiddleware } from '../../../libs/http/error-middleware';
-import { requestLogger } from '../../../libs/http/request-logger';
-import { answerUnservedMethod, answerUnservedMethods } from '../../../libs/http/route-methods';
-import { createRouter } from '../../../libs/http/router';
-import { isStreamPath } from '../../../libs/http/stream-path';
-import type { Logger } from '../../../libs/logger/logger';
+import type { TokenService } from '#libs/auth';
+import { serviceUnavailable, isStreamPath } from '#libs/http';
+import { errorMiddleware, requestLogger, answerUnservedMethod, answerUnservedMethods, createRouter } from '#libs/koa';
+import type { Logger } from '#libs/logger';
 import { readStreamRequest, REDIS_RETRY_AFTER_SECONDS, STREAM_METHODS } from './stream-request';
 
 export interface StreamAppOptions {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../libs/config/config';
+import { ConfigError } from '#libs/config';
 import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
 import {
   sessionToken,

@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { createTokenService } from '../../../libs/auth/token-service';
+import { createTokenService } from '#libs/auth';
 import { start, type StreamServer } from '../src/server';
 import { captureLogLines } from '../../../test/support/stream-log-capture';
 import { openRawStream } from '../../../test/support/stream-raw-client';

@@ -4,7 +4,8 @@ import { useBrowserProduct } from './support/browser-product';
 import { BOTH_SIZES } from './support/product';
 import { pairWithMessages } from './support/scenes';
 
-jest.setTimeout(60_000);
+// Six axe-core runs per test (three pages, two themes) take most of a minute on a busy two-core machine.
+jest.setTimeout(120_000);
 
 const e2e = useBrowserProduct();
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { requestPath } from '../../../libs/http/request-target';
+import { requestPath } from '#libs/http';
 
 /**
  * True for every path that looks like the API: `/api` and below, in any case, with

@@ -1,4 +1,4 @@
-import { runService } from '../../../libs/service/run-service';
+import { runService } from '#libs/service';
 import { start } from './server';
 
 // The web service verifies no token: it serves the app and proxies to the services that do.

@@ -1,8 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
-import { errorBody, sendJson } from '../../../libs/http/json-response';
-import { loggableUrl } from '../../../libs/http/loggable-url';
-import type { Logger } from '../../../libs/logger/logger';
+import { errorBody, sendJson, loggableUrl } from '#libs/http';
+import type { Logger } from '#libs/logger';
 
 /**
  * A small reverse proxy over node:http, written here rather than taken from a

@@ -1,17 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import type { Config } from '../../../libs/config/config';
-import { createHttpServer } from '../../../libs/http/http-server';
-import { errorBody, sendJson } from '../../../libs/http/json-response';
-import { closeServer, listen } from '../../../libs/http/listen';
-import { loggableUrl } from '../../../libs/http/loggable-url';
-import { logRequest } from '../../../libs/http/request-logger';
-import { requestPath } from '../../../libs/http/request-target';
-import { sendUnservedMethodAnswer } from '../../../libs/http/route-methods';
-import { isStreamPath } from '../../../libs/http/stream-path';
-import { createLogger, type Logger } from '../../../libs/logger/logger';
-import { createMetricsEndpoint } from '../../../libs/metrics/metrics-endpoint';
-import { createMetricsRegistry } from '../../../libs/metrics/metrics-registry';
+import type { Config } from '#libs/config';
+import {
+  createHttpServer,
+  errorBody,
+  sendJson,
+  closeServer,
+  listen,
+  loggableUrl,
+  logRequest,
+  requestPath,
+  sendUnservedMethodAnswer,
+  isStreamPath,
+} from '#libs/http';
+import { createLogger, type Logger } from '#libs/logger';
+import { createMetricsEndpoint, createMetricsRegistry } from '#libs/metrics';
 import { isApiPath } from './api-path';
 import { createReverseProxy } from './reverse-proxy';
 import { createStaticFiles } from './static-files';

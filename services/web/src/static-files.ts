@@ -3,9 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { notFound } from '../../../libs/http/app-error';
-import { sendError } from '../../../libs/http/json-response';
-import { requestPath } from '../../../libs/http/request-target';
+import { notFound, sendError, requestPath } from '#libs/http';
 
 /**
  * Serves the built frontend (Vite's output). Hashed files under /assets/ are cached

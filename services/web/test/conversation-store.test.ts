@@ -1,5 +1,5 @@
 import { createConversationStore } from '../src/client/conversation-store';
-import type { Conversation, Message } from '../src/client/types';
+import type { Conversation, Message } from '#libs/contract';
 
 const bob = { id: '2', username: 'bob', avatarUrl: null };
 const carol = { id: '3', username: 'carol', avatarUrl: null };

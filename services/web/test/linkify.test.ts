@@ -1,5 +1,5 @@
 import { splitLinks } from '../src/client/linkify';
-import { compareIds } from '../src/client/types';
+import { compareIds } from '../src/client/ordering';
 
 describe('Linkifying message text', () => {
   test('When a message contains http and https URLs, then they become links and the rest stays text', () => {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { loadConfig, type Config } from '../../../libs/config/config';
+import { loadConfig, type Config } from '#libs/config';
 import { start as startMessages } from '../../messages/src/server';
 import { start as startStream, type StreamServer } from '../../stream/src/server';
 import { start as startWeb } from '../src/server';

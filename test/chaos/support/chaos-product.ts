@@ -1,4 +1,4 @@
-import type { Config } from '../../../libs/config/config';
+import type { Config } from '#libs/config';
 import { start as startStream, type StreamServer } from '../../../services/stream/src/server';
 import { startMessagesApp, type MessagesApp } from '../../support/messages-app';
 import {

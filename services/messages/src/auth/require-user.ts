@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import { tokenFromRequest } from '../../../../libs/auth/bearer-token';
-import { AppError } from '../../../../libs/http/app-error';
+import { tokenFromRequest } from '#libs/auth';
+import { AppError } from '#libs/http';
 import type { UserRecord } from '../data/records';
 import { tokenRefused, userGone, type AuthService } from '../domain/auth-service';
 

@@ -1,5 +1,4 @@
-import { Prisma } from '../../../../libs/db/generated/client';
-import type { Database } from '../../../../libs/db/prisma-client-factory';
+import { Prisma, type Database } from '#libs/db';
 import type { ConversationRecord } from './records';
 
 interface ConversationRow {

@@ -1,4 +1,4 @@
-import type { Database } from '../../../../libs/db/prisma-client-factory';
+import type { Database } from '#libs/db';
 import type { MessageRecord } from './records';
 import { retryOnceOnConflict } from './retry-on-conflict';
 

@@ -1,4 +1,4 @@
-import type { Database } from '../../../../libs/db/prisma-client-factory';
+import type { Database } from '#libs/db';
 import type { UserRecord } from './records';
 
 interface UserRow {

@@ -1,5 +1,5 @@
-import { InvalidTokenError, type SignedToken, type TokenService } from '../../../../libs/auth/token-service';
-import { unauthorized } from '../../../../libs/http/app-error';
+import { InvalidTokenError, type SignedToken, type TokenService } from '#libs/auth';
+import { unauthorized } from '#libs/http';
 import type { UserRecord } from '../data/records';
 import type { UserRepository } from '../data/user-repository';
 import type { GithubProfile } from '../oauth/github-client';

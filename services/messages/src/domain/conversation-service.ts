@@ -1,4 +1,4 @@
-import { forbidden, notFound, validationFailed } from '../../../../libs/http/app-error';
+import { forbidden, notFound, validationFailed } from '#libs/http';
 import type { ConversationRepository } from '../data/conversation-repository';
 import type { ConversationRecord, UserRecord } from '../data/records';
 import type { UserRepository } from '../data/user-repository';

@@ -1,4 +1,4 @@
-import { notFound, validationFailed } from '../../../../libs/http/app-error';
+import { notFound, validationFailed } from '#libs/http';
 import type { MessageRepository } from '../data/message-repository';
 import type { MessageRecord } from '../data/records';
 import { MAX_CONTENT_LENGTH, contentLength, hasVisibleContent, normaliseContent } from './content-normaliser';

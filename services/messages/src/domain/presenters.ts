@@ -1,13 +1,12 @@
-import type { ReadEventData } from '../../../../libs/events/event-types';
+import type { Conversation, Message, ReadReceipt, User } from '#libs/contract';
 import type { ConversationRecord, MessageRecord, UserRecord } from '../data/records';
-import type { ConversationJson, MessageJson, UserJson } from './api-shapes';
 
-export function presentUser(user: UserRecord): UserJson {
+export function presentUser(user: UserRecord): User {
   return { id: user.id, username: user.username, avatarUrl: user.avatarUrl };
 }
 
 /** `mine` depends on who looks: the same message goes out with true and false. */
-export function presentMessage(message: MessageRecord, viewerId: string): MessageJson {
+export function presentMessage(message: MessageRecord, viewerId: string): Message {
   return {
     id: message.id,
     content: message.content,
@@ -18,11 +17,11 @@ export function presentMessage(message: MessageRecord, viewerId: string): Messag
 }
 
 /** The `read` event: `readerId` has read `conversationId` up to `readAt`. */
-export function presentReadReceipt(conversationId: string, readerId: string, readAt: Date): ReadEventData {
+export function presentReadReceipt(conversationId: string, readerId: string, readAt: Date): ReadReceipt {
   return { conversationId, userId: readerId, readAt: readAt.toISOString() };
 }
 
-export function presentConversation(conversation: ConversationRecord, viewerId: string): ConversationJson {
+export function presentConversation(conversation: ConversationRecord, viewerId: string): Conversation {
   const last = conversation.lastMessage;
   return {
     id: conversation.id,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { validationFailed } from '../../../../libs/http/app-error';
-import { isId } from './ids';
+import { validationFailed } from '#libs/http';
+import { isId } from '#libs/contract';
 
 /**
  * Parses input with a zod schema; a failure is a 422 naming each bad field (the first

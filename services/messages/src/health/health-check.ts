@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Database } from '../../../../libs/db/prisma-client-factory';
+import type { Database } from '#libs/db';
 import { readOutboxBacklog, type OutboxBacklog } from '../outbox/outbox-backlog';
 
 export interface HealthReport {

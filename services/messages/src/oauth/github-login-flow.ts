@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import * as oauth from 'openid-client';
-import type { Logger } from '../../../../libs/logger/logger';
+import type { Logger } from '#libs/logger';
 import type { AuthService } from '../domain/auth-service';
 import { LoginFailure, type LoginFailureCode } from '../domain/login-failure';
 import type { GithubClient } from './github-client';

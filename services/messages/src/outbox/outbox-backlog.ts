@@ -1,4 +1,4 @@
-import type { Database } from '../../../../libs/db/prisma-client-factory';
+import type { Database } from '#libs/db';
 
 export interface OutboxBacklog {
   /** Rows waiting for the relay, counted up to BACKLOG_COUNT_CAP (a larger backlog reads as the cap). */

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import type { EventAppender } from '../../../../libs/events/event-appender';
-import type { Logger } from '../../../../libs/logger/logger';
+import type { EventAppender } from '#libs/events';
+import type { Logger } from '#libs/logger';
 import { relayBatch, type BatchReport } from './relay-batch';
 
 export interface OutboxRelaySettings {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { AppendRequest, EventAppender } from '../../../../libs/events/event-appender';
+import type { AppendRequest, EventAppender } from '#libs/events';
 import { beginAndTakeRows, restoreRows, usersWithEarlierRows, type OutboxRow } from './outbox-store';
 import { renderEvent } from './render-event';
 

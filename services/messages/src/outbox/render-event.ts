@@ -1,4 +1,4 @@
-import type { AppendRequest } from '../../../../libs/events/event-appender';
+import type { AppendRequest } from '#libs/events';
 import { presentMessage, presentReadReceipt } from '../domain/presenters';
 import type { OutboxRow } from './outbox-store';
 

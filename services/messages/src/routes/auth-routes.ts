@@ -1,4 +1,5 @@
-import { createRouter } from '../../../../libs/http/router';
+import type { AuthProviders, LoginAnswer, TokenAnswer } from '#libs/contract';
+import { createRouter } from '#libs/koa';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { UserState } from '../auth/require-user';
@@ -18,7 +19,7 @@ export function authRoutes(auth: AuthService, requireUser: Middleware<UserState>
 
   // Which ways to sign in the login page offers.
   router.get('/api/auth/providers', (ctx) => {
-    ctx.body = { github: options.github, dev: options.devLogin };
+    ctx.body = { github: options.github, dev: options.devLogin } satisfies AuthProviders;
   });
 
   // Off in production unless DEV_LOGIN=true: then the route does not exist (404 for every method).
@@ -26,7 +27,7 @@ export function authRoutes(auth: AuthService, requireUser: Middleware<UserState>
     router.post('/api/login', async (ctx) => {
       const { username } = parseInput(loginBody, ctx.request.body);
       const { user, token, expiresAt } = await auth.login(username);
-      ctx.body = { authUser: presentUser(user), token, expiresAt: expiresAt.toISOString() };
+      ctx.body = { authUser: presentUser(user), token, expiresAt: expiresAt.toISOString() } satisfies LoginAnswer;
     });
   }
 
@@ -36,12 +37,12 @@ export function authRoutes(auth: AuthService, requireUser: Middleware<UserState>
 
   router.post('/api/refresh_token', requireUser, (ctx) => {
     const { token, expiresAt } = auth.refresh(ctx.state.user.id);
-    ctx.body = { token, expiresAt: expiresAt.toISOString() };
+    ctx.body = { token, expiresAt: expiresAt.toISOString() } satisfies TokenAnswer;
   });
 
   router.post('/api/stream_token', requireUser, (ctx) => {
     const { token, expiresAt } = auth.streamToken(ctx.state.user.id);
-    ctx.body = { token, expiresAt: expiresAt.toISOString() };
+    ctx.body = { token, expiresAt: expiresAt.toISOString() } satisfies TokenAnswer;
   });
 
   return router;

@@ -1,4 +1,4 @@
-import { createRouter } from '../../../../libs/http/router';
+import { createRouter } from '#libs/koa';
 import type { HealthCheck } from '../health/health-check';
 
 export function healthRoutes(checkHealth: HealthCheck) {

@@ -1,4 +1,4 @@
-import { createRouter } from '../../../../libs/http/router';
+import { createRouter } from '#libs/koa';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { UserState } from '../auth/require-user';

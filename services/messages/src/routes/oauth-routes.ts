@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { createRouter } from '../../../../libs/http/router';
+import { createRouter } from '#libs/koa';
 import { parseInput } from '../domain/validation';
 import type { FlowStep, GithubLoginFlow } from '../oauth/github-login-flow';
 import { OAUTH_COOKIE_NAME } from '../oauth/oauth-state-cookie';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { loadConfig, type Config } from '../../../../libs/config/config';
+import { loadConfig, type Config } from '#libs/config';
 import { start as startMessages } from '../../../messages/src/server';
 import { start as startStream } from '../../../stream/src/server';
 import { start as startWeb } from '../../src/server';

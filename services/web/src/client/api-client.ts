@@ -1,4 +1,4 @@
-import type { Conversation, Message, User } from './types';
+import type { AuthProviders, Conversation, LoginAnswer, Message, TokenAnswer, User } from '#libs/contract';
 
 /** An error answer of the API: `{"error": {"code", "message", "fields"?}}`. */
 export class ApiError extends Error {
@@ -11,11 +11,6 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-}
-
-export interface TokenAnswer {
-  token: string;
-  expiresAt: string;
 }
 
 export const PAGE_SIZE = 25;
@@ -78,12 +73,11 @@ export function createApiClient(getToken: () => string | undefined, onUnauthoriz
   };
 
   return {
-    login: (username: string) =>
-      request<{ authUser: User; token: string; expiresAt: string }>('POST', '/api/login', { username }),
+    login: (username: string) => request<LoginAnswer>('POST', '/api/login', { username }),
     authUser: () => request<User>('GET', '/api/auth_user'),
     /** The user of a token the app does not hold yet (the one a sign-in with GitHub brought back). */
     authUserWith: (token: string) => request<User>('GET', '/api/auth_user', undefined, { token }),
-    providers: () => request<{ github: boolean; dev: boolean }>('GET', '/api/auth/providers'),
+    providers: () => request<AuthProviders>('GET', '/api/auth/providers'),
     refreshToken: () => request<TokenAnswer>('POST', '/api/refresh_token'),
     streamToken: () => request<TokenAnswer>('POST', '/api/stream_token'),
     usernames: (search: string) => request<string[]>('GET', `/api/usernames${query({ search })}`),

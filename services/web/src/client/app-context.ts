@@ -5,10 +5,10 @@ import type { createEmitter } from './emitter';
 import type { ConnectionState } from './live-events';
 import type { Notifications } from './notifications';
 import type { Outbox } from './outbox';
-import type { Message, ReadEvent, User } from './types';
+import type { Message, ReadReceipt, User } from '#libs/contract';
 
 export type LiveEmitter = ReturnType<
-  typeof createEmitter<{ message: Message; read: ReadEvent; resync: undefined; state: ConnectionState }>
+  typeof createEmitter<{ message: Message; read: ReadReceipt; resync: undefined; state: ConnectionState }>
 >;
 
 /** What a logged-in page gets from the app. */

@@ -16,7 +16,8 @@ import { mountSidebar, type Sidebar } from './pages/sidebar';
 import { interceptNavigation, parseRoute, type Route } from './router';
 import { clearSession, loadSession, onSessionChangedElsewhere, saveSession } from './session-store';
 import { startTimeTicker } from './time-format';
-import type { Message, ReadEvent, Session } from './types';
+import type { Message, ReadReceipt } from '#libs/contract';
+import type { Session } from './session-store';
 
 // How long the first fetches wait for the event stream before going ahead without it
 // (the stream's first open then triggers a refetch, see `open` below).
@@ -141,7 +142,7 @@ export function startApp(root: HTMLElement): void {
     const store = createConversationStore();
     const live: LiveEmitter = createEmitter<{
       message: Message;
-      read: ReadEvent;
+      read: ReadReceipt;
       resync: undefined;
       state: ConnectionState;
     }>();

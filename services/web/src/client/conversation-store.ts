@@ -1,4 +1,5 @@
-import { compareConversations, compareMessages, type Conversation, type Message, type ReadEvent } from './types';
+import type { Conversation, Message, ReadReceipt } from '#libs/contract';
+import { compareConversations, compareMessages } from './ordering';
 
 /**
  * The user's conversations as the page knows them, shared by every page (the title's
@@ -94,7 +95,7 @@ export function createConversationStore() {
       changed();
     },
 
-    applyRead(event: ReadEvent) {
+    applyRead(event: ReadReceipt) {
       if (noteSeen(event.conversationId, event.readAt)) changed();
     },
 

@@ -1,5 +1,5 @@
 import { ApiError } from './api-client';
-import { MAX_CONTENT_LENGTH } from '../../../../libs/contract/message-content';
+import { MAX_CONTENT_LENGTH } from '#libs/contract';
 
 /**
  * What went wrong, in words a person can act on. The server's messages are written

@@ -1,11 +1,11 @@
-import { ApiError, type TokenAnswer } from './api-client';
-import type { Message, ReadEvent } from './types';
+import { STREAM_PATH, type Message, type ReadReceipt, type TokenAnswer } from '#libs/contract';
+import { ApiError } from './api-client';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
 
 export interface LiveEventHandlers {
   message(message: Message): void;
-  read(event: ReadEvent): void;
+  read(event: ReadReceipt): void;
   /** The server could not prove that nothing was missed: refetch state over REST. */
   resync(): void;
   /**
@@ -85,7 +85,7 @@ export function createLiveEvents(fetchStreamToken: () => Promise<TokenAnswer>, h
 
     const params = new URLSearchParams({ token });
     if (lastEventId) params.set('lastEventId', lastEventId);
-    const es = new EventSource(`/api/messages?${params}`);
+    const es = new EventSource(`${STREAM_PATH}?${params}`);
     source = es;
     const current = () => mine === generation;
 
@@ -109,7 +109,7 @@ export function createLiveEvents(fetchStreamToken: () => Promise<TokenAnswer>, h
     es.addEventListener('read', (event) => {
       if (!current()) return;
       track(event);
-      const read = parse<ReadEvent>(String(event.data));
+      const read = parse<ReadReceipt>(String(event.data));
       if (read) handlers.read(read);
     });
     es.addEventListener('resync', (event) => {

@@ -1,6 +1,7 @@
 import { daySeparator, messageItem, type OutgoingItem } from './components/message-item';
 import { dayKey, formatDay } from './time-format';
-import { compareMessages, type Message, type User } from './types';
+import type { Message, User } from '#libs/contract';
+import { compareMessages } from './ordering';
 
 // Messages from one sender this close together form a group (one avatar, tight spacing).
 const GROUP_MS = 5 * 60_000;

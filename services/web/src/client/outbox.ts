@@ -1,7 +1,7 @@
 import { ApiError, type ApiClient } from './api-client';
 import type { OutgoingState } from './components/message-item';
 import { createEmitter } from './emitter';
-import type { Message } from './types';
+import type { Message } from '#libs/contract';
 
 export interface Outgoing {
   /** Made before the first try and sent with every try: the server stores the message once. */

@@ -1,4 +1,4 @@
-import type { Session } from './types';
+import type { User } from '#libs/contract';
 
 /**
  * The session (login token and user) lives in localStorage so it survives a reload.
@@ -6,6 +6,12 @@ import type { Session } from './types';
  * stream uses a separate short-lived stream token (see live-events.ts).
  */
 const KEY = 'messenger.session';
+
+export interface Session {
+  token: string;
+  expiresAt: string;
+  user: User;
+}
 
 export function loadSession(): Session | undefined {
   try {

@@ -1,5 +1,5 @@
 import { el } from '../dom';
-import type { User } from '../types';
+import type { User } from '#libs/contract';
 
 // Each keeps white text at 4.5:1 or more (WCAG AA), in light and dark mode alike.
 const COLOURS = ['#1d4ed8', '#047857', '#b91c1c', '#7e22ce', '#c2410c', '#0f766e', '#be185d', '#4338ca', '#a16207'];

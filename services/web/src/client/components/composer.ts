@@ -1,9 +1,4 @@
-import {
-  MAX_CONTENT_LENGTH,
-  contentLength,
-  hasVisibleContent,
-  normaliseContent,
-} from '../../../../../libs/contract/message-content';
+import { MAX_CONTENT_LENGTH, contentLength, hasVisibleContent, normaliseContent } from '#libs/contract';
 import { el } from '../dom';
 
 // The counter shows from here on: far from the limit it is only noise.

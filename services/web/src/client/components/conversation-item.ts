@@ -1,6 +1,7 @@
 import { el } from '../dom';
 import { timeElement } from '../time-format';
-import { activeAt, type Conversation } from '../types';
+import type { Conversation } from '#libs/contract';
+import { activeAt } from '../ordering';
 import { avatar } from './avatar';
 
 /** Past this many, a badge reads "99+" (the API counts up to 100). */

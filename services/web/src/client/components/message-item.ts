@@ -1,7 +1,7 @@
 import { el } from '../dom';
 import { renderLinkified } from '../linkify';
 import { timeElement } from '../time-format';
-import type { Message, User } from '../types';
+import type { Message, User } from '#libs/contract';
 import { avatar } from './avatar';
 
 /** Where a message of mine is on its way: sending, waiting for the connection, or refused. */

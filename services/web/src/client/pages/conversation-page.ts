@@ -8,7 +8,8 @@ import { el } from '../dom';
 import { messageRefusal, plainError } from '../error-text';
 import { createTimeline } from '../message-timeline';
 import { createReadTracker } from '../read-tracker';
-import { compareMessages, type Message, type User } from '../types';
+import type { Message, User } from '#libs/contract';
+import { compareMessages } from '../ordering';
 
 const BOTTOM_SLACK_PX = 40;
 // Older messages load when the reader scrolls this close to the top.

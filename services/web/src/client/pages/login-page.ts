@@ -2,7 +2,7 @@ import { ApiError, type ApiClient } from '../api-client';
 import type { Unmount } from '../app-context';
 import { detached, el } from '../dom';
 import { plainError, USERNAME_RULE } from '../error-text';
-import type { Session } from '../types';
+import type { Session } from '../session-store';
 
 /**
  * The login page: a card with the app's name and the ways to sign in the server offers

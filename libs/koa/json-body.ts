@@ -1,6 +1,6 @@
 import bodyParser from 'koa-bodyparser';
 import type { Middleware } from 'koa';
-import { AppError } from './app-error';
+import { AppError } from '#libs/http';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

@@ -1,9 +1,8 @@
 import net from 'node:net';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { loadConfig } from '../config/config';
-import { AppError } from '../http/app-error';
-import { PrismaClient } from './generated/client';
-import { createDatabase } from './prisma-client-factory';
+import { loadConfig } from '#libs/config';
+import { createDatabase, PrismaClient } from '#libs/db';
+import { AppError } from './app-error';
 import { isDatabaseUnavailable } from './database-unavailable';
 import { startPrivatePostgres } from '../../test/support/private-postgres';
 

@@ -1,42 +1,4 @@
-/** The shapes of the messages service's API (issue 2) and the stream's events (issue 3). */
-export interface User {
-  id: string;
-  username: string;
-  avatarUrl: string | null;
-}
-
-export interface Message {
-  id: string;
-  content: string;
-  conversationId: string;
-  createdAt: string;
-  mine: boolean;
-}
-
-export interface Conversation {
-  id: string;
-  /** When it was started: its place in the list while it has no message. */
-  createdAt: string;
-  otherParticipant: User;
-  lastMessage: Message | null;
-  hasUnreadMessages: boolean;
-  /** The other participant's messages after my read marker; the API stops counting at 100. */
-  unreadCount: number;
-  /** The other participant's read marker: my messages created at or before it were seen. */
-  otherParticipantReadAt: string;
-}
-
-export interface ReadEvent {
-  conversationId: string;
-  userId: string;
-  readAt: string;
-}
-
-export interface Session {
-  token: string;
-  expiresAt: string;
-  user: User;
-}
+import type { Conversation, Message } from '#libs/contract';
 
 /** When a conversation was last active: its last message, or its start while it has none. */
 export function activeAt(conversation: Conversation): string {

@@ -1,7 +1,6 @@
 import type { Middleware } from 'koa';
-import { isDatabaseUnavailable } from '../db/database-unavailable';
-import type { Logger } from '../logger/logger';
-import { AppError, serviceUnavailable } from './app-error';
+import { AppError, isDatabaseUnavailable, serviceUnavailable } from '#libs/http';
+import type { Logger } from '#libs/logger';
 
 interface HttpLikeError {
   status?: number;
@@ -25,7 +24,7 @@ export const DATABASE_RETRY_AFTER_SECONDS = 3;
 
 /**
  * Registered first: maps AppError and client errors to JSON, PostgreSQL being
- * unreachable to 503 `database_unavailable` (libs/db/database-unavailable.ts), and
+ * unreachable to 503 `database_unavailable` (libs/http/database-unavailable.ts), and
  * anything else to a generic 500, logged with its stack and never shown to the client.
  * A 503 is an outage, not a bug: it is logged as a warning, without a stack.
  */
