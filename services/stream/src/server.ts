@@ -56,13 +56,14 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
 
   const channels = createEventChannels(config.events.prefix);
   const tallies = new StreamTallies();
+  const limits = createStreamLimits(config.stream);
   const hub = createStreamHub({
     subscriber,
     reader: createEventLogReader(redis, channels, { headTtlSeconds: config.events.cursorTtlSeconds }),
     channels,
     logger,
     settings: config.stream,
-    limits: createStreamLimits(config.stream),
+    limits,
     tallies,
   });
   const registry = createMetricsRegistry();
@@ -74,7 +75,13 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
   });
   let closing = false;
   const isClosing = () => closing;
-  const app = createStreamApp({ logger, tokens, isHealthy: () => isRedisHealthy(redis, subscriber), isClosing });
+  const app = createStreamApp({
+    logger,
+    tokens,
+    isHealthy: () => isRedisHealthy(redis, subscriber),
+    isClosing,
+    limits,
+  });
   const endpoint = createStreamEndpoint({ tokens, hub, logger, isClosing, fallback: koaHandler(app) });
   // Streams live for minutes: no request timeout (it would cut them), but headers must come quickly.
   const metrics = await createMetricsEndpoint(registry, { logger, port: config.metricsPort, host: config.host });

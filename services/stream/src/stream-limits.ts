@@ -25,8 +25,8 @@ export function createStreamLimits({ maxConnections, maxConnectionsPerUser }: St
   const perUser = new Map<string, number>();
   let total = 0;
 
-  /** Takes a slot for a stream of `userId`, or returns the error to refuse it with. */
-  function admit(userId: string): AppError | undefined {
+  /** The error a new stream of `userId` would be refused with now, if any; takes nothing. */
+  function refusal(userId: string): AppError | undefined {
     if (total >= maxConnections) {
       const retryAfter = FULL_RETRY_AFTER_SECONDS.min + Math.floor(Math.random() * FULL_RETRY_AFTER_SECONDS.spread);
       return new AppError(
@@ -39,8 +39,7 @@ export function createStreamLimits({ maxConnections, maxConnectionsPerUser }: St
         },
       );
     }
-    const held = perUser.get(userId) ?? 0;
-    if (held >= maxConnectionsPerUser) {
+    if ((perUser.get(userId) ?? 0) >= maxConnectionsPerUser) {
       return new AppError(
         429,
         'too_many_streams',
@@ -49,7 +48,14 @@ export function createStreamLimits({ maxConnections, maxConnectionsPerUser }: St
         { 'Retry-After': String(PER_USER_RETRY_AFTER_SECONDS) },
       );
     }
-    perUser.set(userId, held + 1);
+    return undefined;
+  }
+
+  /** Takes a slot for a stream of `userId`, or returns the error to refuse it with. */
+  function admit(userId: string): AppError | undefined {
+    const refused = refusal(userId);
+    if (refused) return refused;
+    perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
     total += 1;
     return undefined;
   }
@@ -63,7 +69,7 @@ export function createStreamLimits({ maxConnections, maxConnectionsPerUser }: St
     total -= 1;
   }
 
-  return { admit, release };
+  return { refusal, admit, release };
 }
 
 export type StreamLimits = ReturnType<typeof createStreamLimits>;

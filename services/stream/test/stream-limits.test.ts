@@ -55,6 +55,25 @@ describe('per user', () => {
     expect([first.events()[0]!.id, second.events()[0]!.id]).toEqual([cursor, cursor]);
   });
 
+  test('When a refused client asks with HEAD (an EventSource cannot read the status), then it gets the same 429 and Retry-After, and 200 once under the limit', async () => {
+    const userId = uniqueUserId();
+    const head = () =>
+      fetch(`${fixture.url}/api/messages`, {
+        method: 'HEAD',
+        headers: { Accept: 'text/event-stream', Authorization: `Bearer ${sessionToken(userId)}` },
+      });
+    expect((await head()).status).toBe(200);
+    const first = await open(fixture, userId);
+    await open(fixture, userId);
+    const refused = await head();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    first.close();
+    await untilOpenStreams(fixture, 1);
+    expect((await head()).status).toBe(200);
+  });
+
   test('When another user opens a stream, or the user closes one, then a stream opens again', async () => {
     const userId = uniqueUserId();
     const first = await open(fixture, userId);
@@ -87,6 +106,12 @@ describe('per instance', () => {
       expect(retryAfter).toBeLessThanOrEqual(6);
     }
     expect(fixture.server.stats().connections).toBe(2);
+    const head = await fetch(`${fixture.url}/api/messages`, {
+      method: 'HEAD',
+      headers: { Accept: 'text/event-stream', Authorization: `Bearer ${sessionToken(uniqueUserId())}` },
+    });
+    expect(head.status).toBe(503);
+    expect(Number(head.headers.get('retry-after'))).toBeGreaterThanOrEqual(2);
   });
 
   test('When streams are refused or opened at the same moment, then no more than the limit ever open', async () => {
