@@ -3,6 +3,8 @@ import { createLogger, type Logger } from '#libs/logger';
 
 export interface RunningService {
   url: string;
+  /** Where its /metrics is served (logged at start, so an operator finds a separate METRICS_PORT). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -45,7 +47,7 @@ export async function runService(
     console.error(`${name}: ${(error as Error).message}`);
     process.exit(1);
   }
-  logger.info({ url: server.url }, `${name} listening`);
+  logger.info({ url: server.url, metrics: server.metricsUrl }, `${name} listening`);
   console.log(`${name}: listening on ${server.url}`);
 
   let stopping = false;
