@@ -5,6 +5,7 @@ import {
   startStreamFixture,
   streamTestConfig,
   uniqueUserId,
+  untilOpenStreams,
   type StreamFixture,
 } from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
@@ -13,18 +14,18 @@ import { openRawStream, type RawStream } from '../../../test/support/stream-raw-
 // new streams elsewhere with a spread-out Retry-After.
 const opened = closedAfterEach<RawStream>();
 
+/** HEAD /api/messages as a user: what a GET would be answered, without opening a stream. */
+function head(fixture: StreamFixture, userId: string): Promise<Response> {
+  return fetch(`${fixture.url}/api/messages`, {
+    method: 'HEAD',
+    headers: { Accept: 'text/event-stream', Authorization: `Bearer ${sessionToken(userId)}` },
+  });
+}
+
 async function open(fixture: StreamFixture, userId: string): Promise<RawStream> {
   const stream = await openRawStream(fixture.url, { token: sessionToken(userId) });
   opened.push(stream);
   return stream;
-}
-
-async function untilOpenStreams(fixture: StreamFixture, count: number): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (fixture.server.stats().connections !== count) {
-    if (Date.now() > deadline) throw new Error(`expected ${count} open streams`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe('per user', () => {
@@ -57,21 +58,16 @@ describe('per user', () => {
 
   test('When a refused client asks with HEAD (an EventSource cannot read the status), then it gets the same 429 and Retry-After, and 200 once under the limit', async () => {
     const userId = uniqueUserId();
-    const head = () =>
-      fetch(`${fixture.url}/api/messages`, {
-        method: 'HEAD',
-        headers: { Accept: 'text/event-stream', Authorization: `Bearer ${sessionToken(userId)}` },
-      });
-    expect((await head()).status).toBe(200);
+    expect((await head(fixture, userId)).status).toBe(200);
     const first = await open(fixture, userId);
     await open(fixture, userId);
-    const refused = await head();
+    const refused = await head(fixture, userId);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
 
     first.close();
     await untilOpenStreams(fixture, 1);
-    expect((await head()).status).toBe(200);
+    expect((await head(fixture, userId)).status).toBe(200);
   });
 
   test('When another user opens a stream, or the user closes one, then a stream opens again', async () => {
@@ -106,12 +102,9 @@ describe('per instance', () => {
       expect(retryAfter).toBeLessThanOrEqual(6);
     }
     expect(fixture.server.stats().connections).toBe(2);
-    const head = await fetch(`${fixture.url}/api/messages`, {
-      method: 'HEAD',
-      headers: { Accept: 'text/event-stream', Authorization: `Bearer ${sessionToken(uniqueUserId())}` },
-    });
-    expect(head.status).toBe(503);
-    expect(Number(head.headers.get('retry-after'))).toBeGreaterThanOrEqual(2);
+    const asked = await head(fixture, uniqueUserId());
+    expect(asked.status).toBe(503);
+    expect(Number(asked.headers.get('retry-after'))).toBeGreaterThanOrEqual(2);
   });
 
   test('When streams are refused or opened at the same moment, then no more than the limit ever open', async () => {

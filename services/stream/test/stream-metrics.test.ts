@@ -5,6 +5,7 @@ import {
   sessionToken,
   startStreamFixture,
   uniqueUserId,
+  untilOpenStreams,
   type StreamFixture,
 } from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
@@ -22,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => fixture.stop());
 
 // Streams the previous test closed may still be closing on the server: their counts must not land in this test's deltas.
-beforeEach(() => untilNoStreamIsOpen());
+beforeEach(() => untilOpenStreams(fixture, 0));
 
 const scrape = () => scrapeMetrics(fixture.server.metricsUrl);
 
@@ -31,14 +32,6 @@ async function openStream(userId: string): Promise<RawStream> {
   opened.push(stream);
   await stream.waitForReady();
   return stream;
-}
-
-async function untilNoStreamIsOpen(): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (fixture.server.stats().connections > 0) {
-    if (Date.now() > deadline) throw new Error('streams still open');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 test('When /metrics is scraped, then it answers in the Prometheus text format with the process metrics, all named messenger_', async () => {
@@ -64,7 +57,7 @@ test('When streams open and close, then the connections gauge equals the open st
   ).toBe(3);
 
   for (const stream of streams) stream.close();
-  await untilNoStreamIsOpen();
+  await untilOpenStreams(fixture, 0);
   const after = await scrape();
   expect(after.value('messenger_stream_connections')).toBe(0);
   expect(after.value('messenger_stream_subscribed_channels')).toBe(0);
@@ -104,7 +97,7 @@ test('When a stream resumes from an older cursor, then the replayed events count
   const cursor = await fixture.publisher.publishMessage(userId, 'seen');
   await first.waitForEvents(1);
   first.close();
-  await untilNoStreamIsOpen();
+  await untilOpenStreams(fixture, 0);
   await fixture.publisher.publishMessage(userId, 'missed 1');
   await fixture.publisher.publishMessage(userId, 'missed 2');
 
@@ -145,7 +138,7 @@ test('When a tab stops reading and is cut, then slow_consumer grows by one and t
     await Promise.all(Array.from({ length: 10 }, () => fixture.publisher.publishMessage(userId, content)));
     await new Promise((resolve) => setImmediate(resolve));
   }
-  await untilNoStreamIsOpen();
+  await untilOpenStreams(fixture, 0);
 
   const after = await scrape();
   const closed = (reason: string) =>
@@ -171,7 +164,7 @@ test('When a stream closes, then one info line gives its duration, the events se
   await fixture.publisher.publishMessage(userId, 'two');
   await stream.waitForEvents(2);
   stream.close();
-  await untilNoStreamIsOpen();
+  await untilOpenStreams(fixture, 0);
 
   const lines = log.lines.filter((text) => text.includes('"stream closed"') && text.includes(`"userId":"${userId}"`));
   expect(lines).toHaveLength(1);
