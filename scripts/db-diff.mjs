@@ -19,7 +19,7 @@ export async function diffMigrationsToSchema(databaseUrl) {
     });
     return { drifted: exitCode === 2, sql: stdout ?? '' };
   } finally {
-    close();
+    await close();
   }
 }
 

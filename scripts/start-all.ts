@@ -27,6 +27,21 @@ try {
   process.exit(1);
 }
 
+// Every service gets this environment, so one METRICS_PORT would be taken by the first
+// and refused to the others: here each service serves /metrics on its own port.
+if (config.metricsPort !== undefined) {
+  console.error('METRICS_PORT is per service; npm start serves /metrics on each service port: unset it here');
+  process.exit(1);
+}
+
+// The services' output is piped through here, so they cannot see the terminal: tell them
+// (pretty one-line logs in colour, unless LOG_FORMAT says otherwise).
+const childEnv: NodeJS.ProcessEnv = { ...process.env };
+if (process.stdout.isTTY && config.env !== 'production') {
+  childEnv.LOG_FORMAT ??= 'pretty';
+  childEnv.FORCE_COLOR ??= '1';
+}
+
 const SERVICES: ServiceSpec[] = [
   { name: 'messages', entry: 'services/messages/src/main.ts', readyPath: '/healthz', port: config.messages.port },
   { name: 'stream', entry: 'services/stream/src/main.ts', readyPath: '/healthz', port: config.stream.port },
@@ -37,7 +52,10 @@ const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function launch({ name, entry }: ServiceSpec): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: childEnv,
+  });
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));
   }

@@ -45,6 +45,10 @@ const httpUrl = () =>
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Unset: pretty one-line logs in development on a terminal, JSON lines otherwise.
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  // Unset: each service serves /metrics on its own port.
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: url(defaults.databaseUrl, ['postgresql:', 'postgres:']),
   REDIS_URL: url(defaults.redisUrl, ['redis:', 'rediss:']),
@@ -79,6 +83,9 @@ const envSchema = z.object({
   STREAM_RETRY_MS: positiveInt(2000),
   STREAM_MAX_BUFFERED_BYTES: positiveInt(1024 * 1024),
   STREAM_SHUTDOWN_SPREAD_MS: z.coerce.number().int().min(0).max(8000).default(3000),
+  // Unset: no limit on the streams of one instance.
+  STREAM_MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
+  STREAM_MAX_CONNECTIONS_PER_USER: positiveInt(20),
   // Sign in with GitHub: on when both the client id and secret are set (see githubSettings).
   GITHUB_CLIENT_ID: z.string().optional(),
   GITHUB_CLIENT_SECRET: z.string().optional(),
@@ -121,6 +128,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (production || !process.stdout.isTTY ? 'json' : 'pretty'),
+    /** Where /metrics is served: undefined for each service's own port. */
+    metricsPort: e.METRICS_PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
@@ -149,6 +159,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       retryMs: e.STREAM_RETRY_MS,
       maxBufferedBytes: e.STREAM_MAX_BUFFERED_BYTES,
       shutdownSpreadMs: e.STREAM_SHUTDOWN_SPREAD_MS,
+      /** Streams one instance holds at most; more get 503 (stream-limits.ts). */
+      maxConnections: e.STREAM_MAX_CONNECTIONS ?? Infinity,
+      /** Streams one user holds at most on one instance; more get 429. */
+      maxConnectionsPerUser: e.STREAM_MAX_CONNECTIONS_PER_USER,
     },
     web: {
       port: e.WEB_PORT,

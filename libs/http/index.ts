@@ -13,7 +13,7 @@ export {
 } from './app-error';
 export { isDatabaseUnavailable } from './database-unavailable';
 export { createHttpServer } from './http-server';
-export { sendError, sendJson } from './json-response';
+export { errorBody, sendError, sendJson } from './json-response';
 export { closeServer, listen } from './listen';
 export { loggableUrl } from './loggable-url';
 export { logRequest } from './request-logger';

@@ -4,6 +4,8 @@ import { createLogger, type Logger } from '#libs/logger';
 /** What every service's start(config) resolves with: its base URL, and its graceful stop. */
 export interface RunningService {
   url: string;
+  /** Where its /metrics is served (logged at start, so an operator finds a separate METRICS_PORT). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -32,7 +34,7 @@ export async function runService(
     console.error(`${name}: ${error instanceof ConfigError ? error.message : String(error)}`);
     process.exit(1);
   }
-  const logger = createLogger({ name, level: config.logLevel });
+  const logger = createLogger({ name, level: config.logLevel, format: config.logFormat });
   if (verifiesTokens && config.auth.usingDevelopmentSecret) {
     logger.warn(
       'JWT_SECRET is not set: using the built-in DEVELOPMENT secret. Anyone can forge tokens; set JWT_SECRET (32+ characters) outside development.',

@@ -71,7 +71,7 @@ function reportCharAsText(queryable) {
   return queryable;
 }
 
-function migrationAdapterFactory(databaseUrl) {
+function migrationAdapterFactory(databaseUrl, opened) {
   // Discrete fields rather than a connection string: the adapter opens its shadow
   // database by overriding `database`, which a connection string would win over.
   const { host, port, user, password, database } = parseConnectionString(databaseUrl);
@@ -80,7 +80,13 @@ function migrationAdapterFactory(databaseUrl) {
   return bindMigrationAwareSqlAdapterFactory({
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => reportCharAsText(await factory.connect()),
+    // Kept so that close() can end their pools: an open pool keeps the process alive
+    // until its idle timeout (about 10 s after a migration had finished).
+    connect: async () => {
+      const connection = reportCharAsText(await factory.connect());
+      opened.push(connection);
+      return connection;
+    },
     // The adapter's own shadow database is dropped while its pool still holds a
     // connection, so the drop fails and the database is left behind. Own it here:
     // close the pool first, then drop with FORCE.
@@ -100,10 +106,11 @@ function migrationAdapterFactory(databaseUrl) {
   });
 }
 
-/** Opens an engine on the database at `databaseUrl`. Call `close()` when done. */
+/** Opens an engine on the database at `databaseUrl`. Await `close()` when done: it ends the engine's connections. */
 export async function openSchemaEngine(databaseUrl, { log = () => {} } = {}) {
   const files = await readSchemaFiles();
-  const adapter = migrationAdapterFactory(databaseUrl);
+  const opened = [];
+  const adapter = migrationAdapterFactory(databaseUrl, opened);
   const engine = await SchemaEngine.new(
     { datamodels: files.map((f) => [f.path, f.content]) },
     (message) => log(message),
@@ -112,6 +119,9 @@ export async function openSchemaEngine(databaseUrl, { log = () => {} } = {}) {
   return {
     engine,
     files,
-    close: () => engine.free(),
+    close: async () => {
+      engine.free();
+      await Promise.allSettled(opened.splice(0).map((connection) => connection.dispose()));
+    },
   };
 }

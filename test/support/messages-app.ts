@@ -6,6 +6,8 @@ import { testEventsPrefix } from './test-events-prefix';
 
 export interface MessagesApp {
   url: string;
+  /** Where its /metrics is served. */
+  metricsUrl: string;
   config: Config;
   stop(): Promise<void>;
 }
@@ -32,7 +34,7 @@ export async function startMessagesApp(
 ): Promise<MessagesApp> {
   const config = messagesTestConfig(env);
   const server = await start(config, deps);
-  return { url: server.url, config, stop: () => server.stop() };
+  return { url: server.url, metricsUrl: server.metricsUrl, config, stop: () => server.stop() };
 }
 
 /** A Prisma client on the test database, for arranging rows the API cannot create (shared timestamps). */

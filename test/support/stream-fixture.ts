@@ -189,3 +189,17 @@ export function useStreamFixture(overrides: Record<string, string> = {}, deps?: 
     },
   };
 }
+
+/** Resolves once the server holds exactly `count` open streams (it sees a client's close a moment after the client). */
+export async function untilOpenStreams(
+  fixture: Pick<StreamFixture, 'server'>,
+  count: number,
+  timeoutMs = 5000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (fixture.server.stats().connections !== count) {
+    if (Date.now() > deadline)
+      throw new Error(`expected ${count} open streams, found ${fixture.server.stats().connections}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

@@ -3,6 +3,8 @@ import type { TokenService } from '#libs/auth';
 import type { Database } from '#libs/db';
 import { errorMiddleware, jsonBody, requestLogger, answerUnservedMethods } from '#libs/koa';
 import type { Logger } from '#libs/logger';
+import { httpRequestMetrics } from '#libs/metrics';
+import type { Registry } from 'prom-client';
 import { requireSession, requireUser } from './auth/require-user';
 import { createConversationRepository } from './data/conversation-repository';
 import { createMessageRepository } from './data/message-repository';
@@ -29,6 +31,8 @@ export interface AppDependencies {
   eventsCommitted: () => void;
   checkHealth: HealthCheck;
   logger: Logger;
+  /** The service's metrics registry (request durations go there), and the count of messages sent. */
+  metrics: { registry: Registry; messageSent: () => void };
   devLogin: boolean;
   /** Sign in with GitHub; undefined when it is not configured. */
   github?: { client: GithubClient; cookie: OAuthStateCookie; publicUrl: string };
@@ -41,6 +45,7 @@ export function createApp({
   eventsCommitted,
   checkHealth,
   logger,
+  metrics,
   devLogin,
   github,
 }: AppDependencies): Koa {
@@ -57,6 +62,7 @@ export function createApp({
   // The request log wraps the error middleware, so it logs the status actually sent
   // (inside it, a thrown error would still show Koa's default 404).
   app.use(requestLogger(logger));
+  app.use(httpRequestMetrics(metrics.registry));
   app.use(errorMiddleware(logger));
   app.use(jsonBody());
   const githubFlow =
@@ -68,7 +74,7 @@ export function createApp({
     ...(githubFlow ? [oauthRoutes(githubFlow)] : []),
     userRoutes(createUserService(users), authenticated),
     conversationRoutes(conversations, authenticated, participant),
-    messageRoutes(messages, participant),
+    messageRoutes(messages, participant, metrics.messageSent),
   ]) {
     app.use(router.routes());
   }

@@ -6,11 +6,14 @@ import { createEventChannels, createEventAppender } from '#libs/events';
 import { createHttpServer, closeServer, listen } from '#libs/http';
 import { createLogger, type Logger } from '#libs/logger';
 import type { RunningService } from '#libs/service';
+import { createMetricsEndpoint, createMetricsRegistry } from '#libs/metrics';
 import { connectRedis, createRedisClient, type RedisClient } from '#libs/redis';
 import { createApp } from './app';
 import { createGithubClient } from './oauth/github-client';
 import { createOAuthStateCookie } from './oauth/oauth-state-cookie';
 import { createHealthCheck } from './health/health-check';
+import { createMessagesMetrics } from './messages-metrics';
+import { readOutboxBacklog } from './outbox/outbox-backlog';
 import { createOutboxRelay, type OutboxRelaySettings } from './outbox/outbox-relay';
 
 export interface MessagesServerDeps {
@@ -22,13 +25,18 @@ export interface MessagesServerDeps {
   githubTimeoutMs?: number;
 }
 
+export interface RunningServer extends RunningService {
+  /** Where /metrics is served: `${url}/metrics`, or the METRICS_PORT server's. */
+  metricsUrl: string;
+}
+
 /**
  * Starts the messages service on config.host:config.messages.port (0 picks a free
  * port), with its outbox relay. Fails fast, naming the URL, when PostgreSQL or Redis
  * cannot be reached; once started, requests never touch Redis.
  */
-export async function start(config: Config, deps: MessagesServerDeps = {}): Promise<RunningService> {
-  const logger = deps.logger ?? createLogger({ name: 'messages', level: config.logLevel });
+export async function start(config: Config, deps: MessagesServerDeps = {}): Promise<RunningServer> {
+  const logger = deps.logger ?? createLogger({ name: 'messages', level: config.logLevel, format: config.logFormat });
   let db: Database | undefined;
   let redis: RedisClient | undefined;
   try {
@@ -55,11 +63,15 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
   });
   // An idle client that loses its server emits here; unhandled, that would end the process.
   relayPool.on('error', (error) => logger.debug({ err: error.message }, 'outbox pool connection lost'));
+  const registry = createMetricsRegistry();
+  const openDatabase = db;
+  const metrics = createMessagesMetrics(registry, () => readOutboxBacklog(openDatabase));
   const relay = createOutboxRelay({
     pool: relayPool,
     appender: createEventAppender(redis, createEventChannels(config.events.prefix), config.events),
     logger,
     settings: deps.relay,
+    metrics: metrics.relay,
   });
   relay.start();
 
@@ -69,6 +81,7 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
     eventsCommitted: relay.nudge,
     checkHealth: createHealthCheck(db, redis),
     logger,
+    metrics: { registry, messageSent: metrics.messageSent },
     devLogin: config.auth.devLogin,
     github: config.auth.github
       ? {
@@ -87,7 +100,14 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
 
   const handle = app.callback();
   // Koa settles every request itself (its error middleware answers); nothing rejects here.
-  const server = createHttpServer((req, res) => void handle(req, res), { logger });
+  const metricsEndpoint = await createMetricsEndpoint(registry, {
+    logger,
+    port: config.metricsPort,
+    host: config.host,
+  });
+  const server = createHttpServer((req, res) => metricsEndpoint.intercept(req, res) || void handle(req, res), {
+    logger,
+  });
   const url = await listen(server, config.messages.port, config.host);
   logger.info({ url }, 'listening');
 
@@ -96,12 +116,13 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
   const openRedis = redis;
   return {
     url,
+    metricsUrl: `${metricsEndpoint.url ?? url}/metrics`,
     stop() {
       stopping ??= (async () => {
         await closeServer(server);
         // Lets a running cycle finish (bounded); rows left wait for the next start.
         await relay.stop();
-        await Promise.allSettled([openDb.$disconnect(), openRedis.quit(), relayPool.end()]);
+        await Promise.allSettled([openDb.$disconnect(), openRedis.quit(), relayPool.end(), metricsEndpoint.stop()]);
         // quit() fails while Redis is down; then stop reconnecting.
         if (openRedis.status !== 'end') openRedis.disconnect();
         logger.info('messages service stopped');

@@ -6,10 +6,13 @@ import { createEventChannels, createEventLogReader } from '#libs/events';
 import { createHttpServer, closeServer, listen } from '#libs/http';
 import { createLogger, type Logger } from '#libs/logger';
 import type { RunningService } from '#libs/service';
+import { createMetricsEndpoint, createMetricsRegistry } from '#libs/metrics';
 import { connectRedis, createChannelSubscriber, createRedisClient, type RedisClient } from '#libs/redis';
 import { isRedisHealthy } from './redis-health';
 import { createStreamHub, type StreamHubStats } from './stream-hub';
 import { createStreamEndpoint } from './stream-endpoint';
+import { createStreamLimits } from './stream-limits';
+import { registerStreamMetrics, StreamTallies } from './stream-metrics';
 import { createStreamApp } from './stream-routes';
 
 export interface StreamDeps {
@@ -18,6 +21,8 @@ export interface StreamDeps {
 
 /** stop() is graceful: it refuses new streams, tells open ones to reconnect (spread out), closes Redis. */
 export interface StreamServer extends RunningService {
+  /** Where /metrics is served: `${url}/metrics`, or the METRICS_PORT server's. */
+  metricsUrl: string;
   stats(): StreamHubStats;
 }
 
@@ -25,7 +30,7 @@ export interface StreamServer extends RunningService {
 const CLOSE_GRACE_MS = 1000;
 
 export async function start(config: Config, deps: StreamDeps = {}): Promise<StreamServer> {
-  const logger = deps.logger ?? createLogger({ name: 'stream', level: config.logLevel });
+  const logger = deps.logger ?? createLogger({ name: 'stream', level: config.logLevel, format: config.logFormat });
   // The client for history reads and health checks, and the subscriber (its own
   // connections: in subscribe mode a connection serves nothing else). Subscriptions are
   // restored by the hub, which also catches streams up after one is lost.
@@ -40,21 +45,44 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
   }
 
   const channels = createEventChannels(config.events.prefix);
+  const tallies = new StreamTallies();
+  const limits = createStreamLimits(config.stream);
   const hub = createStreamHub({
     subscriber,
     reader: createEventLogReader(redis, channels, config.events),
     channels,
     logger,
     settings: config.stream,
+    limits,
+    tallies,
   });
+  const registry = createMetricsRegistry();
+  registerStreamMetrics(registry, tallies, hub.stats);
   const tokens = createTokenVerifier(config.auth);
   let closing = false;
   const isClosing = () => closing;
-  const app = createStreamApp({ logger, tokens, isHealthy: () => isRedisHealthy(redis, subscriber), isClosing });
+  const app = createStreamApp({
+    logger,
+    tokens,
+    isHealthy: () => isRedisHealthy(redis, subscriber),
+    isClosing,
+    limits,
+  });
   const endpoint = createStreamEndpoint({ tokens, hub, logger, isClosing, fallback: koaHandler(app) });
   // Streams live for minutes: no request timeout (it would cut them), but headers must come quickly.
-  const server = createHttpServer(endpoint, { logger, requestTimeout: 0, headersTimeout: 10_000 });
-  const url = await listen(server, config.stream.port, config.host);
+  const metrics = await createMetricsEndpoint(registry, { logger, port: config.metricsPort, host: config.host });
+  const server = createHttpServer((req, res) => metrics.intercept(req, res) || endpoint(req, res), {
+    logger,
+    requestTimeout: 0,
+    headersTimeout: 10_000,
+  });
+  let url;
+  try {
+    url = await listen(server, config.stream.port, config.host);
+  } catch (error) {
+    await metrics.stop();
+    throw error;
+  }
   logger.info({ url }, 'listening');
 
   let stopping: Promise<void> | undefined;
@@ -66,11 +94,12 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
     const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
     await closed;
     clearTimeout(grace);
-    await Promise.allSettled([quit(redis), subscriber.close()]);
+    await Promise.allSettled([quit(redis), subscriber.close(), metrics.stop()]);
   }
 
   return {
     url,
+    metricsUrl: `${metrics.url ?? url}/metrics`,
     stop: () => (stopping ??= shutdown()),
     stats: hub.stats,
   };

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { parseCursor, type EventEnvelope } from '#libs/events';
 import { eventFrame, readyFrame, resyncFrame, retryFrame, type FanOutEvent } from './sse-frames';
+import type { CloseReason, StreamTallies } from './stream-metrics';
 
 export type ConnectionState = 'catching-up' | 'live' | 'closed';
 
@@ -13,9 +14,9 @@ export interface SseConnectionOptions {
   maxBufferedBytes: number;
   /** Called when a live event does not follow the last one: the hub catches the connection up from the log. */
   onGap(connection: SseConnection): void;
+  /** The service's counts (stream-metrics.ts), bumped as events are written. */
+  tallies: StreamTallies;
 }
-
-export type CloseReason = 'client' | 'slow' | 'ended' | 'error';
 
 const HEADERS = {
   'Content-Type': 'text/event-stream',
@@ -48,6 +49,9 @@ export class SseConnection {
   /** Last cursor the client has, or asked to resume from (possibly malformed until the first catch-up). */
   lastCursor: string;
   closeReason: CloseReason | undefined;
+  /** Event frames written (live and from the log), for the line logged at close. */
+  eventsSent = 0;
+  readonly openedAt = Date.now();
   /** `lastCursor`'s parts; an epoch of '' while it is malformed. */
   private epoch = '';
   private seq = -1;
@@ -120,14 +124,18 @@ export class SseConnection {
     this.epoch = event.epoch;
     this.seq = event.seq;
     this.lastCursor = event.cursor;
-    this.write(event.frame);
+    if (!this.write(event.frame)) return;
+    this.eventsSent += 1;
+    const tallies = this.options.tallies;
+    tallies.delivered[event.type] += 1;
+    tallies.deliveryLag.observe((Date.now() - event.ts) / 1000);
   }
 
   private buffer(event: FanOutEvent): void {
     this.pending.push(event);
     this.pendingBytes += event.frame.length;
     // A client that cannot be caught up within the same bound as any other is dropped too.
-    if (this.pendingBytes > this.maxBufferedBytes) this.drop('slow');
+    if (this.pendingBytes > this.maxBufferedBytes) this.drop('slow_consumer');
   }
 
   /**
@@ -139,7 +147,7 @@ export class SseConnection {
     if (this.state === 'closed') return false;
     this.res.write(chunk);
     if (this.res.writableLength > this.maxBufferedBytes) {
-      this.drop('slow');
+      this.drop('slow_consumer');
       return false;
     }
     return true;
@@ -161,6 +169,8 @@ export class SseConnection {
     for (const envelope of events) {
       if (envelope.epoch === this.epoch && envelope.seq <= this.seq) continue;
       if (!this.write(eventFrame(envelope))) return;
+      this.eventsSent += 1;
+      this.options.tallies.catchUpEvents += 1;
       this.setCursor(envelope.cursor);
     }
   }
@@ -168,6 +178,7 @@ export class SseConnection {
   /** The server cannot prove the client has everything: it must refetch, then resume from `latestCursor`. */
   resync(latestCursor: string, reason: string): void {
     this.write(resyncFrame(latestCursor, reason));
+    this.options.tallies.countResync(reason);
     this.setCursor(latestCursor);
   }
 
@@ -186,10 +197,10 @@ export class SseConnection {
    * TCP connection is closed after it too, so the client's reconnect cannot reuse it
    * (kept alive, it would reach this instance again while it shuts down, and get 503).
    */
-  end(frame?: string, closeConnection = false): void {
+  end(frame: string, reason: CloseReason, closeConnection = false): void {
     if (this.state === 'closed') return;
-    if (frame) this.res.write(frame);
-    this.closeReason ??= 'ended';
+    this.res.write(frame);
+    this.closeReason ??= reason;
     const socket = this.res.socket;
     this.res.end();
     if (closeConnection) socket?.end();
@@ -215,7 +226,7 @@ export class SseConnection {
   private handleClose(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.closeReason ??= 'client';
+    this.closeReason ??= 'client_gone';
     this.pending = [];
     this.pendingBytes = 0;
     const listeners = this.closeListeners;

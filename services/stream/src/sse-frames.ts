@@ -1,3 +1,4 @@
+import type { EventType } from '#libs/contract';
 import type { EventEnvelope } from '#libs/events';
 
 /**
@@ -12,6 +13,9 @@ export interface FanOutEvent {
   /** The cursor's two parts, so checking continuity costs no parsing per connection. */
   epoch: string;
   seq: number;
+  type: EventType;
+  /** When the event was committed (ms): its delivery lag is measured from here. */
+  ts: number;
   frame: Buffer;
 }
 
@@ -20,6 +24,8 @@ export function toFanOutEvent(envelope: EventEnvelope): FanOutEvent {
     cursor: envelope.cursor,
     epoch: envelope.epoch,
     seq: envelope.seq,
+    type: envelope.type,
+    ts: envelope.ts,
     frame: Buffer.from(eventFrame(envelope)),
   };
 }

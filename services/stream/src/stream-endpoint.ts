@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenVerifier } from '#libs/auth';
-import { logRequest } from '#libs/http';
+import { AppError, logRequest, sendError } from '#libs/http';
 import type { Logger } from '#libs/logger';
 import type { StreamHub } from './stream-hub';
 import { isStreamRequest, readStreamRequest } from './stream-request';
@@ -43,6 +43,12 @@ export function createStreamEndpoint(options: {
         logRequest(logger, req.method, req.url, 200, started);
       },
       (error: Error) => {
+        // A connection limit refused it (stream-limits.ts): its own answer, 429 or 503 with Retry-After.
+        if (error instanceof AppError) {
+          if (!res.headersSent && !res.destroyed) sendError(res, error);
+          logRequest(logger, req.method, req.url, error.status, started);
+          return;
+        }
         logger.warn({ err: error.message }, 'cannot open a stream');
         // Nothing was written yet: the Koa route answers 503 (Redis unreadable, or shutting down).
         if (!res.headersSent && !res.destroyed) fallback(req, res);

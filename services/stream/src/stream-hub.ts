@@ -8,6 +8,8 @@ import { createExpiryWheel } from './expiry-wheel';
 import { createHeartbeatWheel } from './heartbeat-wheel';
 import { SseConnection } from './sse-connection';
 import { PING_FRAME, REAUTH_FRAME, reconnectFrame } from './sse-frames';
+import type { StreamLimits } from './stream-limits';
+import type { StreamTallies } from './stream-metrics';
 
 export interface StreamHubSettings {
   heartbeatMs: number;
@@ -44,8 +46,9 @@ export interface StreamHub {
    * its headers: every event published after the client sees `open` is then after that
    * cursor and is delivered, even one published before this process's SUBSCRIBE
    * completed, so a client may fetch its state over REST as soon as the stream is open
-   * without a gap. Rejects (nothing written) when Redis cannot be read; resolves with
-   * undefined when the client left meanwhile.
+   * without a gap. Rejects (nothing written) when Redis cannot be read, or with the
+   * AppError to answer when a connection limit refuses it (stream-limits.ts); resolves
+   * with undefined when the client left meanwhile.
    */
   open(res: ServerResponse, request: OpenStreamRequest): Promise<SseConnection | undefined>;
   /**
@@ -64,8 +67,10 @@ export function createStreamHub(options: {
   channels: EventChannels;
   logger: Logger;
   settings: StreamHubSettings;
+  limits: StreamLimits;
+  tallies: StreamTallies;
 }): StreamHub {
-  const { subscriber, reader, channels, logger, settings } = options;
+  const { subscriber, reader, channels, logger, settings, limits, tallies } = options;
   const registry = createChannelRegistry(subscriber, channels, logger);
   let shuttingDown = false;
 
@@ -75,9 +80,21 @@ export function createStreamHub(options: {
 
   // Process-wide intervals rather than a timer per stream, for heartbeats and for expiry.
   const heartbeat = createHeartbeatWheel<SseConnection>(settings.heartbeatMs, (c) => c.write(PING_FRAME));
-  const expiry = createExpiryWheel<SseConnection>((connection) => connection.end(REAUTH_FRAME));
+  const expiry = createExpiryWheel<SseConnection>((connection) => connection.end(REAUTH_FRAME, 'token_expired'));
 
   async function open(res: ServerResponse, request: OpenStreamRequest): Promise<SseConnection | undefined> {
+    const refusal = limits.admit(request.userId);
+    if (refusal) throw refusal;
+    let connection;
+    try {
+      connection = await openAdmitted(res, request);
+    } finally {
+      if (!connection) limits.release(request.userId);
+    }
+    return connection;
+  }
+
+  async function openAdmitted(res: ServerResponse, request: OpenStreamRequest): Promise<SseConnection | undefined> {
     const resumeFrom = request.resumeFrom ?? (await reader.latest(request.userId));
     // Shutdown began meanwhile: it would not say goodbye to this stream, so refuse it (503).
     if (shuttingDown) throw new Error('shutting down');
@@ -88,23 +105,43 @@ export function createStreamHub(options: {
       retryMs: settings.retryMs,
       maxBufferedBytes: settings.maxBufferedBytes,
       onGap: catchUpFromLog,
+      tallies,
     });
     connection.open();
+    tallies.opened += 1;
     // Registered (so live events are buffered for it) and subscribed before its history is read.
     registry.join(connection);
     const expiryKey = expiry.add(connection, request.expiresAt.getTime());
     const heartbeatSlot = heartbeat.add(connection);
     // Registered last: it runs at once if the connection already closed.
     connection.onClose(() => {
-      // Why streams end: the client left, it fell too far behind (slow), the server ended it
-      // (token expired, shutdown) or catching it up failed (error).
-      logger.info({ userId: connection.userId, reason: connection.closeReason }, 'stream closed');
       expiry.remove(connection, expiryKey);
       heartbeat.remove(connection, heartbeatSlot);
       registry.leave(connection);
+      limits.release(connection.userId);
+      recordClose(connection);
     });
     catchUpFromLog(connection);
     return connection;
+  }
+
+  /**
+   * Counts the close by reason, and logs one line per stream (never its token): why
+   * streams end — the client left, it fell too far behind (slow consumer), the server
+   * ended it (token expired, shutdown) or catching it up failed (error).
+   */
+  function recordClose(connection: SseConnection): void {
+    const reason = connection.closeReason ?? 'client_gone';
+    tallies.closed[reason] += 1;
+    logger.info(
+      {
+        userId: connection.userId,
+        reason,
+        durationMs: Date.now() - connection.openedAt,
+        events: connection.eventsSent,
+      },
+      'stream closed',
+    );
   }
 
   function catchUpFromLog(connection: SseConnection): void {
@@ -121,6 +158,7 @@ export function createStreamHub(options: {
    */
   function recover(lost: readonly string[] | 'all'): void {
     const connections = registry.resubscribe(lost);
+    tallies.subscriberReconnects += 1;
     logger.warn({ streams: connections.length }, 'redis subscriptions lost; resubscribing and catching up');
     for (const connection of connections) catchUpFromLog(connection);
   }
@@ -136,7 +174,7 @@ export function createStreamHub(options: {
           new Promise<void>((resolve) => {
             const timer = setTimeout(() => {
               const retryMs = settings.retryMs + Math.floor(Math.random() * settings.retryMs);
-              connection.end(reconnectFrame(retryMs), true);
+              connection.end(reconnectFrame(retryMs), 'shutdown', true);
               resolve();
             }, Math.random() * spreadMs);
             connection.onClose(() => {

@@ -3,6 +3,7 @@ import type { TokenVerifier } from '#libs/auth';
 import { serviceUnavailable, isStreamPath } from '#libs/http';
 import { errorMiddleware, requestLogger, answerUnservedMethod, answerUnservedMethods, createRouter } from '#libs/koa';
 import type { Logger } from '#libs/logger';
+import type { StreamLimits } from './stream-limits';
 import { readStreamRequest, REDIS_RETRY_AFTER_SECONDS, STREAM_METHODS } from './stream-request';
 
 export interface StreamAppOptions {
@@ -11,6 +12,8 @@ export interface StreamAppOptions {
   isHealthy: () => Promise<boolean>;
   /** True once shutdown began: new streams are refused so clients go to another instance. */
   isClosing: () => boolean;
+  /** The connection limits' answer for a new stream of a user (stream-limits.ts), for HEAD. */
+  limits: Pick<StreamLimits, 'refusal'>;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface StreamAppOptions {
  * `GET /api/messages` (406, 401, 503). Streams that open never get here: see
  * stream-endpoint.ts.
  */
-export function createStreamApp({ logger, tokens, isHealthy, isClosing }: StreamAppOptions): Koa {
+export function createStreamApp({ logger, tokens, isHealthy, isClosing, limits }: StreamAppOptions): Koa {
   const app = new Koa();
   const router = createRouter();
 
@@ -38,7 +41,7 @@ export function createStreamApp({ logger, tokens, isHealthy, isClosing }: Stream
   });
   app.use(requestLogger(logger));
   app.use(errorMiddleware(logger));
-  app.use(streamPath(tokens, isClosing));
+  app.use(streamPath(tokens, isClosing, limits));
   app.use(router.routes());
   app.use(answerUnservedMethods());
   return app;
@@ -49,14 +52,22 @@ export function createStreamApp({ logger, tokens, isHealthy, isClosing }: Stream
  * not by the router, whose matching of a raw URL could differ from it: a request the
  * raw endpoint did not take as the stream must not be treated as one here.
  */
-function streamPath(tokens: TokenVerifier, isClosing: () => boolean): Koa.Middleware {
+function streamPath(
+  tokens: TokenVerifier,
+  isClosing: () => boolean,
+  limits: StreamAppOptions['limits'],
+): Koa.Middleware {
   return (ctx, next) => {
     if (!isStreamPath(ctx.req.url ?? '')) return next();
     if (!STREAM_METHODS.includes(ctx.method)) return answerUnservedMethod(ctx, STREAM_METHODS);
     // Throws the 503, 406 or 401 this request deserves.
-    readStreamRequest(ctx.req, tokens, isClosing());
-    // HEAD gets the headers a stream would start with, and no stream.
+    const { userId } = readStreamRequest(ctx.req, tokens, isClosing());
+    // HEAD gets the headers a stream would start with, and no stream; or the limits'
+    // 429 or 503 with its Retry-After, which is how a browser whose EventSource was
+    // refused (EventSource shows no status) learns how long to wait.
     if (ctx.method === 'HEAD') {
+      const refused = limits.refusal(userId);
+      if (refused) throw refused;
       ctx.status = 200;
       ctx.set('Content-Type', 'text/event-stream');
       return;

@@ -2,6 +2,7 @@ import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventEnvelope } from '#libs/events';
 import { SseConnection } from '../src/sse-connection';
+import { StreamTallies } from '../src/stream-metrics';
 import { toFanOutEvent } from '../src/sse-frames';
 
 // SseConnection's ordering on its own, without Redis: a real response on a loopback
@@ -38,6 +39,7 @@ async function openConnection(seq: number, onGap: (connection: SseConnection) =>
         resumeFrom: `${EPOCH}:${seq}`,
         retryMs: 1000,
         maxBufferedBytes: 1024 * 1024,
+        tallies: new StreamTallies(),
         onGap,
       });
       connection.open();
@@ -74,7 +76,7 @@ test('When live events repeat or come back older, then each is written once, in 
   connection.goLive();
 
   for (const seq of [3, 3, 4, 2, 5, 4]) connection.deliver(live(seq));
-  connection.end();
+  connection.end('', 'client_gone');
 
   expect(eventIds(await body)).toEqual(ids(3, 4, 5));
 });
@@ -91,7 +93,7 @@ test('When live events arrive while catching up, then they wait for the replay a
   connection.goLive();
   expect(connection.state).toBe('live');
   connection.deliver(live(6));
-  connection.end();
+  connection.end('', 'client_gone');
 
   expect(eventIds(await body)).toEqual(ids(3, 4, 5, 6));
 });
@@ -109,7 +111,7 @@ test('When a live event skips one, then the connection goes back to catching up 
   connection.beginCatchUp();
   connection.replay([envelope(3), envelope(4)]);
   connection.goLive();
-  connection.end();
+  connection.end('', 'client_gone');
 
   expect(eventIds(await body)).toEqual(ids(3, 4));
   expect(connection.lastCursor).toBe(`${EPOCH}:4`);

@@ -31,7 +31,8 @@ export interface ReverseProxy {
   close(): void;
 }
 
-export function createReverseProxy(target: string, logger: Logger): ReverseProxy {
+/** `onError` is told of every request that failed to reach the upstream (for the metrics). */
+export function createReverseProxy(target: string, logger: Logger, onError: () => void = () => {}): ReverseProxy {
   const upstream = new URL(target);
   // An agent timeout is what makes Node honour the upstream's `Keep-Alive: timeout=5`
   // hint (it closes an idle socket a second before the server would). Without one, an
@@ -60,6 +61,7 @@ export function createReverseProxy(target: string, logger: Logger): ReverseProxy
       agent,
     });
 
+    let clientGone = false;
     outgoing.on('response', (incoming) => {
       const streaming = (incoming.headers['content-type'] ?? '').startsWith('text/event-stream');
       res.writeHead(
@@ -80,6 +82,9 @@ export function createReverseProxy(target: string, logger: Logger): ReverseProxy
     });
 
     outgoing.on('error', (error) => {
+      // A client that left first destroyed the upstream request itself: not the upstream's failure.
+      if (clientGone) return;
+      onError();
       if (res.headersSent) {
         res.destroy();
         return;
@@ -94,7 +99,9 @@ export function createReverseProxy(target: string, logger: Logger): ReverseProxy
     // A client that goes away (closed tab, EventSource.close()) ends the upstream
     // request too, so the stream service releases its connection at once.
     res.on('close', () => {
-      if (!res.writableFinished && !outgoing.destroyed) outgoing.destroy();
+      if (res.writableFinished || outgoing.destroyed) return;
+      clientGone = true;
+      outgoing.destroy();
     });
 
     pipeline(req, outgoing, (error) => {

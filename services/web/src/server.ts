@@ -16,9 +16,11 @@ import {
 } from '#libs/http';
 import { createLogger, type Logger } from '#libs/logger';
 import type { RunningService } from '#libs/service';
+import { createMetricsEndpoint, createMetricsRegistry } from '#libs/metrics';
 import { isApiPath } from './api-path';
 import { createReverseProxy } from './reverse-proxy';
 import { createStaticFiles } from './static-files';
+import { createWebMetrics, type WebTarget } from './web-metrics';
 
 /**
  * The browser's one origin: the built frontend, the stream service at
@@ -40,11 +42,13 @@ export const DEFAULT_STATIC_DIR = path.resolve(__dirname, '../dist');
 // The web service's own routes (the app's files and /healthz) serve these.
 const OWN_METHODS = ['GET', 'HEAD'];
 
-export async function start(config: Config, deps: WebDeps = {}): Promise<RunningService> {
-  const logger = deps.logger ?? createLogger({ name: 'web', level: config.logLevel });
+export async function start(config: Config, deps: WebDeps = {}): Promise<RunningService & { metricsUrl: string }> {
+  const logger = deps.logger ?? createLogger({ name: 'web', level: config.logLevel, format: config.logFormat });
+  const registry = createMetricsRegistry();
+  const metrics = createWebMetrics(registry);
   const staticFiles = createStaticFiles(deps.staticDir ?? DEFAULT_STATIC_DIR);
-  const streamProxy = createReverseProxy(config.web.streamUrl, logger);
-  const messagesProxy = createReverseProxy(config.web.messagesUrl, logger);
+  const streamProxy = createReverseProxy(config.web.streamUrl, logger, () => metrics.proxyFailed('stream'));
+  const messagesProxy = createReverseProxy(config.web.messagesUrl, logger, () => metrics.proxyFailed('messages'));
 
   if (!(await staticFiles.ready())) {
     logger.warn({ dir: deps.staticDir ?? DEFAULT_STATIC_DIR }, 'no built frontend found: run npm run build:web');
@@ -63,10 +67,20 @@ export async function start(config: Config, deps: WebDeps = {}): Promise<Running
     await staticFiles.serve(req, res);
   }
 
+  const metricsEndpoint = await createMetricsEndpoint(registry, {
+    logger,
+    port: config.metricsPort,
+    host: config.host,
+  });
   const server = createHttpServer(
     (req, res) => {
+      if (metricsEndpoint.intercept(req, res)) return;
       const started = process.hrtime.bigint();
-      res.on('close', () => logRequest(logger, req.method, req.url, res.statusCode, started, 'debug'));
+      const target = targetOf(req.url ?? '/');
+      res.on('close', () => {
+        metrics.requestAnswered(target, res.statusCode);
+        logRequest(logger, req.method, req.url, res.statusCode, started, 'debug');
+      });
       handle(req, res).catch((error: unknown) => {
         logger.error({ err: error, url: loggableUrl(req.url ?? '') }, 'request failed');
         if (!res.headersSent) sendError(res, new AppError(500, 'internal', 'Internal server error'));
@@ -82,7 +96,9 @@ export async function start(config: Config, deps: WebDeps = {}): Promise<Running
 
   return {
     url,
+    metricsUrl: `${metricsEndpoint.url ?? url}/metrics`,
     async stop() {
+      await metricsEndpoint.stop();
       const closed = closeServer(server);
       // Open event streams would keep close() waiting for ever: end them, the browser reconnects elsewhere.
       server.closeAllConnections();
@@ -91,4 +107,10 @@ export async function start(config: Config, deps: WebDeps = {}): Promise<Running
       messagesProxy.close();
     },
   };
+}
+
+function targetOf(target: string): WebTarget {
+  if (isStreamPath(target)) return 'stream';
+  if (isApiPath(target)) return 'api';
+  return requestPath(target) === '/healthz' ? 'healthz' : 'app';
 }

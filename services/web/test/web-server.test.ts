@@ -18,6 +18,7 @@ import {
 import { openRawStream } from '../../../test/support/stream-raw-client';
 import { testEventsPrefix } from '../../../test/support/test-events-prefix';
 import { freePort } from '../../../test/support/private-redis';
+import { scrapeMetrics, type Scrape } from '../../../test/support/prometheus-scrape';
 
 // The web service is the browser's one origin: static files plus a reverse proxy to
 // the real messages and stream services (real PostgreSQL and Redis behind them).
@@ -25,7 +26,7 @@ let staticDir: string;
 let config: Config;
 let messages: RunningService;
 let stream: StreamServer;
-let web: RunningService;
+let web: RunningService & { metricsUrl: string };
 let api: ApiClient;
 
 beforeAll(async () => {
@@ -192,6 +193,12 @@ describe('Proxy to the stream service', () => {
         expect(response.status).toBe(502);
         expect(await response.json()).toEqual({ error: { code: 'bad_gateway', message: expect.any(String) } });
       }
+      // Counted when each response has closed, which can follow the answer by a moment.
+      const metrics = await scrapeUntil(down.metricsUrl, (m) => m.value('messenger_web_requests_total') === 2);
+      expect(metrics.value('messenger_web_proxy_errors_total', { upstream: 'messages' })).toBe(1);
+      expect(metrics.value('messenger_web_proxy_errors_total', { upstream: 'stream' })).toBe(1);
+      expect(metrics.value('messenger_web_requests_total', { target: 'api', status: '502' })).toBe(1);
+      expect(metrics.value('messenger_web_requests_total', { target: 'stream', status: '502' })).toBe(1);
     } finally {
       await down.stop();
     }
@@ -199,6 +206,38 @@ describe('Proxy to the stream service', () => {
     expect(logLines.join('')).not.toContain('secret-token');
   });
 });
+
+describe('Metrics', () => {
+  test('When requests pass through, then they are counted by target and status, and a browser that leaves a stream is no proxy error', async () => {
+    const before = await scrapeMetrics(web.metricsUrl);
+    const count = (m: Scrape, target: string, status: string) =>
+      m.value('messenger_web_requests_total', { target, status }) -
+      before.value('messenger_web_requests_total', { target, status });
+    expect((await fetch(`${web.url}/login`)).status).toBe(200);
+    expect((await fetch(`${web.url}/api/auth_user`)).status).toBe(401);
+    const bob = await loginUser(api);
+    const events = await openRawStream(web.url, { token: bob.token });
+    await events.waitForReady();
+    events.close();
+
+    const after = await scrapeUntil(web.metricsUrl, (m) => count(m, 'stream', '200') === 1);
+    expect(count(after, 'app', '200')).toBe(1);
+    expect(count(after, 'api', '401')).toBe(1);
+    expect(after.value('messenger_web_proxy_errors_total')).toBe(before.value('messenger_web_proxy_errors_total'));
+    expect(after.samples('messenger_nodejs_eventloop_lag_seconds')).toHaveLength(1);
+  });
+});
+
+/** Scrapes until `done` holds (counts land when a response closes), for at most 5 s. */
+async function scrapeUntil(metricsUrl: string, done: (metrics: Scrape) => boolean): Promise<Scrape> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const metrics = await scrapeMetrics(metricsUrl);
+    if (done(metrics)) return metrics;
+    if (Date.now() > deadline) throw new Error(`metrics never reached the expected values:\n${metrics.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 function rawGet(requestPath: string): Promise<{ status: number; text: string }> {
   // fetch normalises "..", so send the path exactly as written.

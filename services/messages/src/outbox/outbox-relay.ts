@@ -42,8 +42,10 @@ export function createOutboxRelay(options: {
   appender: EventAppender;
   logger: Logger;
   settings?: OutboxRelaySettings;
+  /** Counts for the service's metrics: events relayed, and cycles that failed. */
+  metrics?: { relayed(count: number): void; failed(): void };
 }) {
-  const { pool, appender, logger } = options;
+  const { pool, appender, logger, metrics } = options;
   const batchSize = options.settings?.batchSize ?? 500;
   const minIntervalMs = options.settings?.minIntervalMs ?? 5;
   const pollMs = options.settings?.pollMs ?? 500;
@@ -92,6 +94,7 @@ export function createOutboxRelay(options: {
 
   function succeeded(report: BatchReport): void {
     running = undefined;
+    if (report.relayed > 0) metrics?.relayed(report.relayed);
     if (report.error) return failed(report.error);
     backoffMs = 0;
     if (backlog) {
@@ -107,6 +110,7 @@ export function createOutboxRelay(options: {
 
   function failed(error: Error): void {
     running = undefined;
+    metrics?.failed();
     if (!backlog) {
       backlog = { since: Date.now(), relayed: 0 };
       logger.warn({ err: error.message }, 'outbox relay failing; events wait in PostgreSQL until it recovers');

@@ -21,13 +21,19 @@ const listQuery = z.object({
   markRead: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
 });
 
-export function messageRoutes(messages: MessageService, requireSession: Middleware<UserState>) {
+/** `messageSent` counts each message stored (a retry answered with the first one is not). */
+export function messageRoutes(
+  messages: MessageService,
+  requireSession: Middleware<UserState>,
+  messageSent: () => void,
+) {
   const router = createRouter<UserState>();
 
   router.post('/api/conversations/:id/messages', requireSession, async (ctx) => {
     const conversationId = pathId(ctx.params.id);
     const { content, clientId } = parseInput(sendBody, ctx.request.body);
     const { message, created } = await messages.send(conversationId, ctx.state.userId, content, clientId);
+    if (created) messageSent();
     ctx.status = created ? 201 : 200;
     ctx.body = presentMessage(message, ctx.state.userId);
   });

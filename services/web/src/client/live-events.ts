@@ -39,6 +39,10 @@ const MAX_RETRY_MS = 5000;
  *   example 401 once the stream token expired during an outage, or 502 from the
  *   proxy while the stream service is down. Then a new token is fetched and the
  *   stream reopened, with a capped backoff.
+ * - A stream refused by the connection limits (429 when the user has too many open,
+ *   503 when the instance is full) says how long to wait in `Retry-After`, which an
+ *   EventSource does not show: a stream that failed before it opened is asked again
+ *   with HEAD, which answers the same status and header, and the reopen waits that long.
  */
 export function createLiveEvents(fetchStreamToken: () => Promise<TokenAnswer>, handlers: LiveEventHandlers) {
   let source: EventSource | undefined;
@@ -85,12 +89,15 @@ export function createLiveEvents(fetchStreamToken: () => Promise<TokenAnswer>, h
 
     const params = new URLSearchParams({ token });
     if (lastEventId) params.set('lastEventId', lastEventId);
-    const es = new EventSource(`${STREAM_PATH}?${params}`);
+    const url = `${STREAM_PATH}?${params}`;
+    const es = new EventSource(url);
     source = es;
     const current = () => mine === generation;
+    let opened = false;
 
     es.onopen = () => {
       if (!current()) return;
+      opened = true;
       failures = 0;
       setState('connected');
       handlers.open({ resumed: lastEventId !== undefined });
@@ -126,16 +133,23 @@ export function createLiveEvents(fetchStreamToken: () => Promise<TokenAnswer>, h
     });
     es.onerror = () => {
       if (!current()) return;
-      if (es.readyState === EventSource.CLOSED) scheduleReopen();
-      else setState('reconnecting');
+      if (es.readyState !== EventSource.CLOSED) return setState('reconnecting');
+      if (opened) return scheduleReopen();
+      closeSource();
+      setState('reconnecting');
+      const refused = generation;
+      void retryAfterMs(url).then((waitMs) => {
+        if (refused === generation && running) scheduleReopen(waitMs);
+      });
     };
   }
 
-  function scheduleReopen() {
+  /** Reopens after the backoff, or after `atLeastMs` (a refusal's Retry-After) when longer. */
+  function scheduleReopen(atLeastMs = 0) {
     closeSource();
     setState('reconnecting');
     failures += 1;
-    const delay = Math.min(500 * 2 ** (failures - 1), MAX_RETRY_MS) + Math.random() * 250;
+    const delay = Math.max(Math.min(500 * 2 ** (failures - 1), MAX_RETRY_MS), atLeastMs) + Math.random() * 250;
     retryTimer = setTimeout(() => void open(), delay);
   }
 
@@ -182,5 +196,20 @@ function parse<T>(data: string): T | undefined {
     return JSON.parse(data) as T;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The wait a refused stream was told, in ms: HEAD on the stream URL answers the limits'
+ * 429 or 503 with `Retry-After` (seconds) as a GET would; 0 for any other answer.
+ */
+async function retryAfterMs(url: string): Promise<number> {
+  try {
+    const response = await fetch(url, { method: 'HEAD', headers: { Accept: 'text/event-stream' } });
+    if (response.status !== 429 && response.status !== 503) return 0;
+    const seconds = Number(response.headers.get('retry-after'));
+    return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+  } catch {
+    return 0;
   }
 }
