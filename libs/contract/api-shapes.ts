@@ -17,11 +17,21 @@ export interface Message {
   mine: boolean;
 }
 
+/**
+ * The other participant of a conversation. `online` and `lastSeenAt` are there only when
+ * presence is on (PRESENCE, on by default); with PRESENCE=off neither appears anywhere.
+ */
+export interface Participant extends User {
+  online?: boolean;
+  /** ISO 8601; null while online or when never seen. */
+  lastSeenAt?: string | null;
+}
+
 export interface Conversation {
   id: string;
   /** When it was started: its place in the list while it has no message. */
   createdAt: string;
-  otherParticipant: User;
+  otherParticipant: Participant;
   lastMessage: Message | null;
   hasUnreadMessages: boolean;
   /**
