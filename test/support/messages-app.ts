@@ -1,8 +1,8 @@
-import { loadConfig, type Config } from '#libs/config';
+import type { Config } from '#libs/config';
 import { createDatabase, type Database } from '#libs/db';
 import { start, type MessagesServerDeps } from '../../services/messages/src/server';
 import { createApiClient, type ApiClient } from './messages-client';
-import { testEventsPrefix } from './test-events-prefix';
+import { testConfig } from './test-config';
 
 export interface MessagesApp {
   url: string;
@@ -12,34 +12,19 @@ export interface MessagesApp {
   stop(): Promise<void>;
 }
 
-/**
- * The config a test runs the messages service with: the environment's databases,
- * port 0, quiet logs (TEST_LOG_LEVEL=debug to see them), plus the test's overrides.
- */
-export function messagesTestConfig(env: Record<string, string | undefined> = {}): Config {
-  return loadConfig({
-    ...process.env,
-    NODE_ENV: 'test',
-    MESSAGES_PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    EVENTS_PREFIX: testEventsPrefix(env.DATABASE_URL),
-    ...env,
-  });
-}
-
 /** Starts the real messages service on a free port. */
 export async function startMessagesApp(
   env: Record<string, string | undefined> = {},
   deps: MessagesServerDeps = {},
 ): Promise<MessagesApp> {
-  const config = messagesTestConfig(env);
+  const config = testConfig(env);
   const server = await start(config, deps);
   return { url: server.url, metricsUrl: server.metricsUrl, config, stop: () => server.stop() };
 }
 
 /** A Prisma client on the test database, for arranging rows the API cannot create (shared timestamps). */
 export function testDatabase(): Database {
-  return createDatabase(messagesTestConfig().databaseUrl, { poolSize: 2 });
+  return createDatabase(testConfig().databaseUrl, { poolSize: 2 });
 }
 
 export interface MessagesAppOptions {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { messagesTestConfig } from './messages-app';
+import {} from './messages-app';
 import { withClient } from './pg-client';
+import { testConfig } from './test-config';
 
 /**
  * A database of the test's own on the test PostgreSQL, with the committed migrations
@@ -22,7 +23,7 @@ export interface PrivateDatabase {
 const MIGRATIONS = path.resolve(__dirname, '../../prisma/migrations');
 
 export async function createPrivateDatabase(label: string): Promise<PrivateDatabase> {
-  const base = new URL(messagesTestConfig().databaseUrl);
+  const base = new URL(testConfig().databaseUrl);
   const name = `${base.pathname.slice(1)}_${label}_${randomBytes(4).toString('hex')}`.slice(0, 63);
   const admin = new URL(base);
   admin.pathname = '/postgres';

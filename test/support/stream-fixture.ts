@@ -1,12 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { createTokenService } from '#libs/auth';
-import { loadConfig, type Config } from '#libs/config';
+import type { Config } from '#libs/config';
 import type { Message, ReadReceipt } from '#libs/contract';
 import { createEventChannels, type EventChannels, createEventAppender } from '#libs/events';
 import { createLogger } from '#libs/logger';
 import { createRedisClient, type RedisClient } from '#libs/redis';
 import { start, type StreamDeps, type StreamServer } from '../../services/stream/src/server';
-import { testEventsPrefix } from './test-events-prefix';
+import { TEST_JWT_SECRET, testConfig } from './test-config';
 
 /**
  * A stream service started the way production starts it (`start(config)` on port 0),
@@ -14,23 +14,6 @@ import { testEventsPrefix } from './test-events-prefix';
  * service's outbox relay (the same append script, with its own per-user sequence), a
  * token signer with the same secret, and unique user ids.
  */
-export const TEST_JWT_SECRET = 'stream-tests-secret-0123456789abcdef';
-
-export function streamTestConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    STREAM_PORT: '0',
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    // The cluster test project's cluster, unless the test brings a Redis of its own.
-    REDIS_CLUSTER_NODES: 'REDIS_URL' in overrides ? undefined : process.env.REDIS_CLUSTER_NODES,
-    EVENTS_PREFIX: testEventsPrefix(),
-    JWT_SECRET: TEST_JWT_SECRET,
-    // Tests stop servers with streams open; spreading the goodbyes over seconds would only slow them.
-    STREAM_SHUTDOWN_SPREAD_MS: '100',
-    ...overrides,
-  });
-}
 
 /** A random 12-digit user id: unique enough for test files sharing one Redis. */
 export function uniqueUserId(): string {
@@ -139,7 +122,7 @@ export async function startStreamFixture(
   overrides: Record<string, string> = {},
   deps?: StreamDeps,
 ): Promise<StreamFixture> {
-  const config = streamTestConfig(overrides);
+  const config = testConfig(overrides);
   const server = await start(config, deps);
   const publisher = createTestPublisher(config);
   return {

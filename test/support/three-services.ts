@@ -1,12 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, type Config } from '#libs/config';
+import type { Config } from '#libs/config';
 import type { Logger } from '#libs/logger';
 import { start as startMessages } from '../../services/messages/src/server';
 import { start as startStream, type StreamServer } from '../../services/stream/src/server';
 import { start as startWeb } from '../../services/web/src/server';
-import { testEventsPrefix } from './test-events-prefix';
+import { testConfig } from './test-config';
 
 /**
  * The three services in this process, wired as in production (web proxies to the
@@ -23,8 +23,6 @@ export interface ThreeServices {
   stop(): Promise<void>;
 }
 
-export const THREE_SERVICES_JWT_SECRET = 'three-services-secret-0123456789abcdef';
-
 export async function startThreeServices(
   options: { loggers?: { messages?: Logger; stream?: Logger; web?: Logger } } = {},
 ): Promise<ThreeServices> {
@@ -32,17 +30,7 @@ export async function startThreeServices(
   await mkdir(path.join(staticDir, 'assets'));
   await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>Messenger</title>');
   await writeFile(path.join(staticDir, 'assets', 'app-abc123.js'), 'console.log("app")');
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    JWT_SECRET: THREE_SERVICES_JWT_SECRET,
-    MESSAGES_PORT: '0',
-    STREAM_PORT: '0',
-    WEB_PORT: '0',
-    STREAM_SHUTDOWN_SPREAD_MS: '0',
-    EVENTS_PREFIX: testEventsPrefix(),
-  });
+  const config = testConfig();
   const { loggers = {} } = options;
   const messages = await startMessages(config, { logger: loggers.messages });
   const stream = await startStream(config, { logger: loggers.stream });

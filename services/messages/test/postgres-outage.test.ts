@@ -1,13 +1,14 @@
-import { messagesTestConfig, useMessagesApp } from '../../../test/support/messages-app';
+import { useMessagesApp } from '../../../test/support/messages-app';
 import { loginUser, startConversation, type TestUser } from '../../../test/support/messages-client';
 import { startDatabaseProxy, type DatabaseProxy } from '../../../test/support/messages-db-proxy';
 import { testEventsPrefix } from '../../../test/support/test-events-prefix';
+import { testConfig } from '../../../test/support/test-config';
 
 // PostgreSQL is reached through a proxy this file can cut: the real one is shared.
 let proxy: DatabaseProxy;
 
 beforeAll(async () => {
-  proxy = await startDatabaseProxy(messagesTestConfig().databaseUrl);
+  proxy = await startDatabaseProxy(testConfig().databaseUrl);
 });
 
 // The proxy leads to the test database, so the events prefix is that database's.

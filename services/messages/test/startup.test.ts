@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '#libs/config';
-import { messagesTestConfig, startMessagesApp } from '../../../test/support/messages-app';
+import { startMessagesApp } from '../../../test/support/messages-app';
 import { createApiClient } from '../../../test/support/messages-client';
 import { freePort } from '../../../test/support/private-redis';
 import { start } from '../src/server';
+import { testConfig } from '../../../test/support/test-config';
 
 const root = path.resolve(__dirname, '../../..');
 const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-chars' };
@@ -142,28 +143,28 @@ describe('configuration', () => {
 describe('unreachable dependencies', () => {
   test('When Redis cannot be reached, then start fails at once naming the URL and how to start it', async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
-    await expect(start(messagesTestConfig({ REDIS_URL: url }))).rejects.toThrow(
+    await expect(start(testConfig({ REDIS_URL: url }))).rejects.toThrow(
       new RegExp(`Cannot reach Redis at ${url}.*docker compose up -d postgres redis`),
     );
   });
 
   test('When REDIS_CLUSTER_NODES names a Redis without cluster support, then start fails saying it is not a cluster node', async () => {
     const standalone = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    await expect(start(messagesTestConfig({ REDIS_CLUSTER_NODES: standalone.host }))).rejects.toThrow(
+    await expect(start(testConfig({ REDIS_CLUSTER_NODES: standalone.host }))).rejects.toThrow(
       `REDIS_CLUSTER_NODES: ${standalone.host} is not a Redis Cluster node`,
     );
   });
 
   test('When no node of REDIS_CLUSTER_NODES can be reached, then start fails at once naming the nodes', async () => {
     const nodes = `127.0.0.1:${await freePort()},127.0.0.1:${await freePort()}`;
-    await expect(start(messagesTestConfig({ REDIS_CLUSTER_NODES: nodes }))).rejects.toThrow(
+    await expect(start(testConfig({ REDIS_CLUSTER_NODES: nodes }))).rejects.toThrow(
       `Cannot reach the Redis Cluster at ${nodes}`,
     );
   });
 
   test('When PostgreSQL cannot be reached, then start fails at once naming the URL and how to start it', async () => {
     const url = `postgresql://postgres@127.0.0.1:${await freePort()}/messenger`;
-    await expect(start(messagesTestConfig({ DATABASE_URL: url }))).rejects.toThrow(
+    await expect(start(testConfig({ DATABASE_URL: url }))).rejects.toThrow(
       /Cannot reach PostgreSQL at postgresql:\/\/postgres@127\.0\.0\.1:\d+\/messenger[\s\S]*docker compose up -d postgres redis/,
     );
   });

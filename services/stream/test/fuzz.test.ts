@@ -2,13 +2,8 @@ import jwt from 'jsonwebtoken';
 import { start, type StreamServer } from '../src/server';
 import { createFuzzer, fuzzSeed, runFuzz } from '../../../test/support/request-fuzzer';
 import { rawRequest } from '../../../test/support/raw-http';
-import {
-  sessionToken,
-  streamTestConfig,
-  TEST_JWT_SECRET,
-  tokens,
-  uniqueUserId,
-} from '../../../test/support/stream-fixture';
+import { sessionToken, tokens, uniqueUserId } from '../../../test/support/stream-fixture';
+import { TEST_JWT_SECRET, testConfig } from '../../../test/support/test-config';
 
 // The stream service under the same seeded fuzz as the messages API (shared generator,
 // test/support/request-fuzzer.ts): the stream path and its misspellings, every method,
@@ -18,7 +13,7 @@ import {
 let server: StreamServer;
 
 beforeAll(async () => {
-  server = await start(streamTestConfig());
+  server = await start(testConfig());
 });
 
 afterAll(() => server.stop());

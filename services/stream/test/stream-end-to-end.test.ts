@@ -6,9 +6,10 @@ import {
   startConversation,
   type ApiClient,
 } from '../../../test/support/messages-client';
-import { startStreamFixture, TEST_JWT_SECRET, type StreamFixture } from '../../../test/support/stream-fixture';
+import { startStreamFixture, type StreamFixture } from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
 import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
+import { TEST_JWT_SECRET } from '../../../test/support/test-config';
 
 // End to end: the messages service publishes, the stream service delivers, over the real
 // PostgreSQL and Redis, with the tokens the messages service issues.

@@ -3,12 +3,12 @@ import { closedAfterEach } from '../../../test/support/stream-closed-after-each'
 import {
   sessionToken,
   startStreamFixture,
-  streamTestConfig,
   uniqueUserId,
   untilOpenStreams,
   type StreamFixture,
 } from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
+import { testConfig } from '../../../test/support/test-config';
 
 // Connection limits: one user cannot take a whole instance, and a full instance sends
 // new streams elsewhere with a spread-out Retry-After.
@@ -118,8 +118,8 @@ describe('per instance', () => {
 });
 
 test('When a limit is not a positive integer, then the configuration is refused naming it', () => {
-  expect(() => streamTestConfig({ STREAM_MAX_CONNECTIONS_PER_USER: '0' })).toThrow(ConfigError);
-  expect(() => streamTestConfig({ STREAM_MAX_CONNECTIONS_PER_USER: '0' })).toThrow(/STREAM_MAX_CONNECTIONS_PER_USER/);
-  expect(() => streamTestConfig({ STREAM_MAX_CONNECTIONS: 'many' })).toThrow(/STREAM_MAX_CONNECTIONS/);
-  expect(streamTestConfig().stream).toMatchObject({ maxConnections: Infinity, maxConnectionsPerUser: 20 });
+  expect(() => testConfig({ STREAM_MAX_CONNECTIONS_PER_USER: '0' })).toThrow(ConfigError);
+  expect(() => testConfig({ STREAM_MAX_CONNECTIONS_PER_USER: '0' })).toThrow(/STREAM_MAX_CONNECTIONS_PER_USER/);
+  expect(() => testConfig({ STREAM_MAX_CONNECTIONS: 'many' })).toThrow(/STREAM_MAX_CONNECTIONS/);
+  expect(testConfig().stream).toMatchObject({ maxConnections: Infinity, maxConnectionsPerUser: 20 });
 });

@@ -3,20 +3,15 @@ import { createTokenService } from '#libs/auth';
 import { start, type StreamServer } from '../src/server';
 import { captureLogLines } from '../../../test/support/stream-log-capture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
-import {
-  sessionToken,
-  streamTestConfig,
-  TEST_JWT_SECRET,
-  tokens,
-  uniqueUserId,
-} from '../../../test/support/stream-fixture';
+import { sessionToken, tokens, uniqueUserId } from '../../../test/support/stream-fixture';
+import { TEST_JWT_SECRET, testConfig } from '../../../test/support/test-config';
 
 // Opening a stream: the checks that end in an ordinary JSON response, and the headers of one that opens.
 let server: StreamServer;
 const { logger, lines: logLines } = captureLogLines('info');
 
 beforeAll(async () => {
-  server = await start(streamTestConfig({ STREAM_RETRY_MS: '1500' }), { logger });
+  server = await start(testConfig({ STREAM_RETRY_MS: '1500' }), { logger });
 });
 
 afterAll(() => server.stop());

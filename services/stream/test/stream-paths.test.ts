@@ -1,7 +1,8 @@
 import { start, type StreamServer } from '../src/server';
 import { isJsonError, rawRequest } from '../../../test/support/raw-http';
 import { captureLogLines } from '../../../test/support/stream-log-capture';
-import { sessionToken, streamTestConfig, uniqueUserId } from '../../../test/support/stream-fixture';
+import { sessionToken, uniqueUserId } from '../../../test/support/stream-fixture';
+import { testConfig } from '../../../test/support/test-config';
 
 // Which request targets are the stream: exactly `/api/messages` (any query). Every
 // other spelling is an unknown path, answered 404 by the same rule wherever it is
@@ -10,7 +11,7 @@ let server: StreamServer;
 const { logger, lines: logLines } = captureLogLines('info');
 
 beforeAll(async () => {
-  server = await start(streamTestConfig(), { logger });
+  server = await start(testConfig(), { logger });
 });
 
 afterAll(() => server.stop());

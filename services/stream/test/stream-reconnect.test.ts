@@ -1,16 +1,12 @@
 import { start, type StreamServer } from '../src/server';
 import { openEventSource } from '../../../test/support/stream-event-source';
-import {
-  createTestPublisher,
-  sessionToken,
-  streamTestConfig,
-  uniqueUserId,
-} from '../../../test/support/stream-fixture';
+import { createTestPublisher, sessionToken, uniqueUserId } from '../../../test/support/stream-fixture';
+import { testConfig } from '../../../test/support/test-config';
 
 // A real EventSource across a restart of the stream service: told to reconnect, it
 // comes back by itself with Last-Event-ID and gets what was published meanwhile, once.
 test('When the stream service restarts while events are published, then an EventSource reconnects by itself and misses nothing', async () => {
-  const config = streamTestConfig({ STREAM_RETRY_MS: '200' });
+  const config = testConfig({ STREAM_RETRY_MS: '200' });
   const publisher = createTestPublisher(config);
   let server: StreamServer | undefined = await start(config);
   const port = new URL(server.url).port;
@@ -25,7 +21,7 @@ test('When the stream service restarts while events are published, then an Event
     server = undefined;
     await source.waitFor(() => source.received.some((e) => e.type === 'reconnect'), 'the reconnect event');
     for (let i = 0; i < 5; i += 1) cursors.push(await publisher.publishMessage(userId, `during the restart ${i}`));
-    server = await start(streamTestConfig({ STREAM_RETRY_MS: '200', STREAM_PORT: port }));
+    server = await start(testConfig({ STREAM_RETRY_MS: '200', STREAM_PORT: port }));
 
     await source.waitFor(() => source.opens >= 2, 'the automatic reconnect', 15_000);
     cursors.push(await publisher.publishMessage(userId, 'after the restart'));
@@ -41,7 +37,7 @@ test('When the stream service restarts while events are published, then an Event
 }, 30_000);
 
 test('When an EventSource that never received an event outlives a restart of the stream service, then it reconnects with the cursor from `ready` and gets what was published meanwhile', async () => {
-  const config = streamTestConfig({ STREAM_RETRY_MS: '200' });
+  const config = testConfig({ STREAM_RETRY_MS: '200' });
   const publisher = createTestPublisher(config);
   let server: StreamServer | undefined = await start(config);
   const port = new URL(server.url).port;
@@ -57,7 +53,7 @@ test('When an EventSource that never received an event outlives a restart of the
     await source.waitFor(() => source.received.some((e) => e.type === 'reconnect'), 'the reconnect event');
     const cursors: string[] = [];
     for (let i = 0; i < 3; i += 1) cursors.push(await publisher.publishMessage(userId, `during the restart ${i}`));
-    server = await start(streamTestConfig({ STREAM_RETRY_MS: '200', STREAM_PORT: port }));
+    server = await start(testConfig({ STREAM_RETRY_MS: '200', STREAM_PORT: port }));
 
     await source.waitFor(() => source.opens >= 2, 'the automatic reconnect', 15_000);
     const messages = () => source.received.filter((e) => e.type === 'message');

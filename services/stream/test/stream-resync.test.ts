@@ -3,12 +3,12 @@ import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../te
 import {
   createTestPublisher,
   sessionToken,
-  streamTestConfig,
   uniqueUserId,
   type StreamFixture,
 } from '../../../test/support/stream-fixture';
 import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
 import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
+import { testConfig } from '../../../test/support/test-config';
 
 // Resync: when the server cannot prove the client has everything since its cursor, it
 // says so (and moves the client's cursor to the newest one) instead of skipping silently.
@@ -29,7 +29,7 @@ async function resume(userId: string, lastEventId: string): Promise<RawStream> {
 
 test('When the cursor is older than the replay window, then the first event is resync with the newest cursor, and live events follow', async () => {
   // A tiny window: EVENTS_LOG_MAX_EVENTS=5. MAXLEN ~ trims whole stream nodes (100 entries each), so publish 250.
-  const smallWindow = createTestPublisher(streamTestConfig({ REDIS_URL: redis.url, EVENTS_LOG_MAX_EVENTS: '5' }));
+  const smallWindow = createTestPublisher(testConfig({ REDIS_URL: redis.url, EVENTS_LOG_MAX_EVENTS: '5' }));
   try {
     const userId = uniqueUserId();
     const first = await smallWindow.publishMessage(userId, 'first');

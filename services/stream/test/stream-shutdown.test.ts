@@ -1,6 +1,7 @@
-import { sessionToken, startStreamFixture, streamTestConfig, uniqueUserId } from '../../../test/support/stream-fixture';
+import { sessionToken, startStreamFixture, uniqueUserId } from '../../../test/support/stream-fixture';
 import { startStreamProcess } from '../../../test/support/stream-process';
 import { openRawStream } from '../../../test/support/stream-raw-client';
+import { testConfig } from '../../../test/support/test-config';
 
 // Graceful shutdown: open streams are told to reconnect (spread out, with jittered
 // retry hints) and ended; no new stream is accepted; the process exits in time.
@@ -42,7 +43,7 @@ test('When the service stops, then each open stream gets a `reconnect` frame wit
 });
 
 test('When the process gets SIGTERM, then open streams get `reconnect` and it exits with code 0 within 10 s', async () => {
-  const service = await startStreamProcess(streamTestConfig(), { STREAM_SHUTDOWN_SPREAD_MS: '1000' });
+  const service = await startStreamProcess(testConfig(), { STREAM_SHUTDOWN_SPREAD_MS: '1000' });
   try {
     const stream = await openRawStream(service.url, { token: sessionToken(uniqueUserId()) });
     expect(stream.status).toBe(200);

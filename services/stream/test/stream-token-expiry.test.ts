@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
-import { useStreamFixture, TEST_JWT_SECRET, uniqueUserId } from '../../../test/support/stream-fixture';
+import { useStreamFixture, uniqueUserId } from '../../../test/support/stream-fixture';
 import { openRawStream } from '../../../test/support/stream-raw-client';
+import { TEST_JWT_SECRET } from '../../../test/support/test-config';
 
 // Token expiry: a stream does not outlive its token; the client is told to reauthenticate.
 const fixture = useStreamFixture();

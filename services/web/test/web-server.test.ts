@@ -3,7 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { loadConfig, type Config } from '#libs/config';
+import type { Config } from '#libs/config';
 import type { RunningService } from '#libs/service';
 import { start as startMessages } from '../../messages/src/server';
 import { start as startStream, type StreamServer } from '../../stream/src/server';
@@ -16,7 +16,7 @@ import {
   type ApiClient,
 } from '../../../test/support/messages-client';
 import { openRawStream } from '../../../test/support/stream-raw-client';
-import { testEventsPrefix } from '../../../test/support/test-events-prefix';
+import { testConfig } from '../../../test/support/test-config';
 import { freePort } from '../../../test/support/private-redis';
 import { scrapeMetrics, type Scrape } from '../../../test/support/prometheus-scrape';
 
@@ -34,17 +34,7 @@ beforeAll(async () => {
   await mkdir(path.join(staticDir, 'assets'));
   await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>Messenger</title>');
   await writeFile(path.join(staticDir, 'assets', 'index-abc123.js'), 'console.log("app")');
-  config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    JWT_SECRET: 'web-server-tests-secret-0123456789abcdef',
-    MESSAGES_PORT: '0',
-    STREAM_PORT: '0',
-    WEB_PORT: '0',
-    STREAM_SHUTDOWN_SPREAD_MS: '0',
-    EVENTS_PREFIX: testEventsPrefix(),
-  });
+  config = testConfig();
   messages = await startMessages(config);
   stream = await startStream(config);
   web = await startWeb(

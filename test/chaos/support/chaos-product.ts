@@ -10,9 +10,8 @@ import {
 } from '../../support/messages-client';
 import { createPrivateDatabase, type PrivateDatabase } from '../../support/private-database';
 import { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from '../../support/private-redis';
-import { streamTestConfig, TEST_JWT_SECRET } from '../../support/stream-fixture';
-import { testEventsPrefix } from '../../support/test-events-prefix';
 import { openChaosTab, type ChaosTab } from './chaos-tab';
+import { testConfig } from '../../support/test-config';
 
 /**
  * The product for a chaos case: the messages service (with its outbox relay) and a
@@ -45,17 +44,13 @@ export async function startChaosProduct(options: ChaosProductOptions = {}): Prom
     [redis, database] = await Promise.all([startPrivateRedis(options.privateRedis), createPrivateDatabase('chaos')]);
   }
   const databaseUrl = options.messagesEnv?.DATABASE_URL ?? database?.url;
+  // The same database URL for both, so they agree on the events prefix (test-events-prefix.ts).
   const shared = {
-    JWT_SECRET: TEST_JWT_SECRET,
-    EVENTS_PREFIX: testEventsPrefix(databaseUrl),
+    ...(databaseUrl && { DATABASE_URL: databaseUrl }),
     ...(redis && { REDIS_URL: redis.url }),
   };
-  const messages = await startMessagesApp({
-    ...shared,
-    ...(databaseUrl && { DATABASE_URL: databaseUrl }),
-    ...options.messagesEnv,
-  });
-  const streamConfig = streamTestConfig({ ...shared, ...options.streamEnv });
+  const messages = await startMessagesApp({ ...shared, ...options.messagesEnv });
+  const streamConfig = testConfig({ ...shared, ...options.streamEnv });
   const stream = await startStream(streamConfig);
   return {
     api: createApiClient(messages.url),

@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { loadConfig, type Config } from '#libs/config';
+import type { Config } from '#libs/config';
 import type { RunningService } from '#libs/service';
 import { start as startMessages } from '../../../messages/src/server';
 import { start as startStream } from '../../../stream/src/server';
 import { start as startWeb } from '../../src/server';
-import { testEventsPrefix } from '../../../../test/support/test-events-prefix';
+import { testConfig } from '../../../../test/support/test-config';
 
 /**
  * The whole product in this process, as a browser sees it: messages, stream and web
@@ -57,18 +57,7 @@ export interface Product {
 
 /** `env` overrides settings, e.g. REDIS_URL for a private Redis or a short STREAM_TOKEN_TTL_SECONDS. */
 export async function startProduct(staticDir: string, env: Record<string, string> = {}): Promise<Product> {
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    JWT_SECRET: 'web-e2e-secret-0123456789abcdefghijkl',
-    MESSAGES_PORT: '0',
-    STREAM_PORT: '0',
-    WEB_PORT: '0',
-    STREAM_SHUTDOWN_SPREAD_MS: '0',
-    EVENTS_PREFIX: testEventsPrefix(env.DATABASE_URL),
-    ...env,
-  });
+  const config = testConfig(env);
   const messages = await startMessages(config);
   let stream: RunningService | undefined = await startStream(config);
   const streamPort = Number(new URL(stream.url).port);
