@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseOptions } from './harness/bench-options';
 import { startBenchRedis } from './harness/bench-redis';
-import { startLocalCluster, type LocalCluster } from '../test/support/local-cluster';
+import { startLocalCluster, type LocalCluster } from '../test/support/infra/local-cluster';
 import { installExitHooks, killAllChildren, REPO_ROOT } from './harness/child-processes';
 import { startClientPool } from './harness/client-pool';
 import { startPublisher } from './harness/publisher-handle';

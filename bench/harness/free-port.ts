@@ -1,5 +1,5 @@
 // One freePort for tests and bench.
-export { freePort } from '../../test/support/free-port';
+export { freePort } from '../../test/support/infra/free-port';
 
 /** Polls `url` until it answers 200 (servers are ready when their health check is). */
 export async function waitForHealthy(

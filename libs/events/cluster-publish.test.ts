@@ -1,7 +1,7 @@
 import type { Cluster } from 'ioredis';
 import { loadConfig } from '#libs/config';
 import { keySlot, type RedisClient } from '#libs/redis';
-import { connectTestRedis, type TestRedis } from '../../test/support/test-redis';
+import { connectTestRedis, type TestRedis } from '../../test/support/infra/test-redis';
 import { createEventChannels } from './channels';
 import { parseCursor } from './cursor';
 import { createEventAppender, type AppendRequest } from './event-appender';

@@ -4,7 +4,7 @@ import { loadConfig } from '#libs/config';
 import { createDatabase, PrismaClient } from '#libs/db';
 import { AppError } from './app-error';
 import { isDatabaseUnavailable } from './database-unavailable';
-import { startPrivatePostgres } from '../../test/support/private-postgres';
+import { startPrivatePostgres } from '../../test/support/infra/private-postgres';
 
 // The classifier against real failures, produced here as the services meet them (the
 // Prisma client over @prisma/adapter-pg), and against real errors that are bugs.

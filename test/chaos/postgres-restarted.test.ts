@@ -1,5 +1,5 @@
-import { collectPages } from '../support/messages-client';
-import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
+import { collectPages } from '../support/messages/messages-client';
+import { startPrivatePostgres, type PrivatePostgres } from '../support/infra/private-postgres';
 import { useChaosChat } from './support/chaos-product';
 import { expectDelivered, waitForDelivery, type SentMessage } from './support/delivery-check';
 

@@ -1,6 +1,6 @@
-import { loginUser, startConversation, type TestUser } from '../support/messages-client';
-import { openEventSource, type RecordedEventSource } from '../support/stream-event-source';
-import { startStreamProcess, type StreamProcess } from '../support/stream-process';
+import { loginUser, startConversation, type TestUser } from '../support/messages/messages-client';
+import { openEventSource, type RecordedEventSource } from '../support/stream/stream-event-source';
+import { startStreamProcess, type StreamProcess } from '../support/stream/stream-process';
 import { startChaosProduct, type ChaosProduct } from './support/chaos-product';
 import { startFailoverProxy, type FailoverProxy } from './support/failover-proxy';
 

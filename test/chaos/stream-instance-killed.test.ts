@@ -1,4 +1,4 @@
-import { startStreamProcess, type StreamProcess } from '../support/stream-process';
+import { startStreamProcess, type StreamProcess } from '../support/stream/stream-process';
 import { openChatPair, startChaosProduct, type ChaosProduct, type ChatPair } from './support/chaos-product';
 import { expectDelivered, waitForDelivery, type SentMessage } from './support/delivery-check';
 

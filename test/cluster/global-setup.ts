@@ -1,5 +1,5 @@
-import { startLocalCluster, type LocalCluster } from '../support/local-cluster';
-import { createPrivateDatabase, type PrivateDatabase } from '../support/private-database';
+import { startLocalCluster, type LocalCluster } from '../support/infra/local-cluster';
+import { createPrivateDatabase, type PrivateDatabase } from '../support/infra/private-database';
 
 /**
  * Starts the cluster project's Redis Cluster (3 masters, 3 replicas) and its database,

@@ -2,7 +2,7 @@ import { createEventChannels } from '#libs/events';
 import { keySlot } from '#libs/redis';
 import { openChatPair, type ChatPair } from '../chaos/support/chaos-product';
 import { expectDelivered, waitForDelivery, type SentMessage } from '../chaos/support/delivery-check';
-import { createApiClient } from '../support/messages-client';
+import { createApiClient } from '../support/messages/messages-client';
 import { sendInChat, useClusterProduct } from './support/cluster-product';
 
 // A master with no replica to take over killed, then restarted (empty: nothing is kept

@@ -1,6 +1,6 @@
-import { createApiClient, loginUser, startConversation, type TestUser } from '../support/messages-client';
-import { isJsonError, rawExchange, rawRequest, type RawResponse } from '../support/raw-http';
-import { startThreeServices, type ThreeServices } from '../support/three-services';
+import { createApiClient, loginUser, startConversation, type TestUser } from '../support/messages/messages-client';
+import { isJsonError, rawExchange, rawRequest, type RawResponse } from '../support/http/raw-http';
+import { startThreeServices, type ThreeServices } from '../support/product/three-services';
 
 // The HTTP edges of all three services, with the requests no browser sends: methods a
 // route does not serve, HEAD and OPTIONS, paths with trailing or doubled slashes and

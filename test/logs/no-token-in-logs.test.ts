@@ -1,7 +1,7 @@
-import { createApiClient, loginUser, type TestUser } from '../support/messages-client';
-import { rawExchange, rawRequest } from '../support/raw-http';
-import { captureLogLines } from '../support/stream-log-capture';
-import { startThreeServices, type ThreeServices } from '../support/three-services';
+import { createApiClient, loginUser, type TestUser } from '../support/messages/messages-client';
+import { rawExchange, rawRequest } from '../support/http/raw-http';
+import { captureLogLines } from '../support/stream/stream-log-capture';
+import { startThreeServices, type ThreeServices } from '../support/product/three-services';
 
 // Every token this file is issued goes through the three services in every place a
 // client can put one (header, query under encoded names, arrays, repeats, cookies,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '#libs/config';
-import { withClient } from '../support/pg-client';
+import { withClient } from '../support/infra/pg-client';
 import { rootDir, runDbScript } from './run-db-script';
 
 // A database of this test's own on the shared server, dropped afterwards.

@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { createTokenService } from '#libs/auth';
-import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
-import { loginUser, uniqueUsername } from '../../../test/support/messages-client';
+import { useMessagesApp, useTestDatabase } from '../../../test/support/messages/messages-app';
+import { loginUser, uniqueUsername } from '../../../test/support/messages/messages-client';
 
 const service = useMessagesApp();
 const { api } = service;

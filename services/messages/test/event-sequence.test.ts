@@ -1,7 +1,7 @@
 import { createEventChannels, parseCursor } from '#libs/events';
-import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
-import { loginUser, startConversation, type TestUser } from '../../../test/support/messages-client';
-import { connectTestRedis, type TestRedis } from '../../../test/support/test-redis';
+import { useMessagesApp, useTestDatabase } from '../../../test/support/messages/messages-app';
+import { loginUser, startConversation, type TestUser } from '../../../test/support/messages/messages-client';
+import { connectTestRedis, type TestRedis } from '../../../test/support/infra/test-redis';
 
 // Every user's events are numbered 1, 2, 3… with no hole and in commit order, however
 // many writers touch that user at once: sends and read receipts in overlapping

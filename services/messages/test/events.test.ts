@@ -1,9 +1,14 @@
 import { EventEmitter, once } from 'node:events';
 import { createEventChannels, parseCursor } from '#libs/events';
 import type { RedisClient } from '#libs/redis';
-import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
-import { loginUser, sendMessage, startConversation, type TestUser } from '../../../test/support/messages-client';
-import { connectTestRedis, type TestRedis } from '../../../test/support/test-redis';
+import { useMessagesApp, useTestDatabase } from '../../../test/support/messages/messages-app';
+import {
+  loginUser,
+  sendMessage,
+  startConversation,
+  type TestUser,
+} from '../../../test/support/messages/messages-client';
+import { connectTestRedis, type TestRedis } from '../../../test/support/infra/test-redis';
 
 interface Envelope {
   type: string;

@@ -1,12 +1,12 @@
-import { useMessagesApp } from '../../../test/support/messages-app';
+import { useMessagesApp } from '../../../test/support/messages/messages-app';
 import {
   loginUser,
   sendMessage,
   startConversation,
   uniqueUsername,
   type TestUser,
-} from '../../../test/support/messages-client';
-import { createFuzzer, fuzzSeed, runFuzz } from '../../../test/support/request-fuzzer';
+} from '../../../test/support/messages/messages-client';
+import { createFuzzer, fuzzSeed, runFuzz } from '../../../test/support/http/request-fuzzer';
 
 // A bounded, seeded fuzz of the whole API: random routes (and malformed spellings of
 // them), methods, ids, queries, bodies, content types and Authorization headers. Seeded,

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { useMessagesApp } from '../../../test/support/messages-app';
-import { loginUser, type TestUser } from '../../../test/support/messages-client';
+import { useMessagesApp } from '../../../test/support/messages/messages-app';
+import { loginUser, type TestUser } from '../../../test/support/messages/messages-client';
 
 const { api } = useMessagesApp();
 let user: TestUser;

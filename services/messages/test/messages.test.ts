@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
+import { useMessagesApp, useTestDatabase } from '../../../test/support/messages/messages-app';
 import {
   collectPages,
   loginUser,
   sendMessage,
   startConversation,
   type TestUser,
-} from '../../../test/support/messages-client';
-import { byNewest, insertMessagesAt } from '../../../test/support/messages-fixtures';
+} from '../../../test/support/messages/messages-client';
+import { byNewest, insertMessagesAt } from '../../../test/support/messages/messages-fixtures';
 
 const { api } = useMessagesApp();
 const db = useTestDatabase();

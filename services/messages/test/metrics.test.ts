@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { startMessagesApp, useMessagesApp } from '../../../test/support/messages-app';
-import { loginUser, startConversation } from '../../../test/support/messages-client';
-import { scrapeMetrics } from '../../../test/support/prometheus-scrape';
-import { captureLogLines } from '../../../test/support/stream-log-capture';
+import { startMessagesApp, useMessagesApp } from '../../../test/support/messages/messages-app';
+import { loginUser, startConversation } from '../../../test/support/messages/messages-client';
+import { scrapeMetrics } from '../../../test/support/http/prometheus-scrape';
+import { captureLogLines } from '../../../test/support/stream/stream-log-capture';
 
 // /metrics of the messages service: request durations by route pattern, messages sent,
 // the outbox; and health checks and scrapes kept out of the info log.

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '#libs/config';
-import { startMessagesApp, useMessagesApp } from '../../../test/support/messages-app';
-import { createApiClient } from '../../../test/support/messages-client';
+import { startMessagesApp, useMessagesApp } from '../../../test/support/messages/messages-app';
+import { createApiClient } from '../../../test/support/messages/messages-client';
 import { createOAuthStateCookie } from '../src/oauth/oauth-state-cookie';
 
 const GITHUB = {

@@ -1,13 +1,13 @@
-import { useMessagesApp } from '../../../test/support/messages-app';
-import { newGithubProfile, startFakeGithub, type FakeGithub } from '../../../test/support/fake-github';
+import { useMessagesApp } from '../../../test/support/messages/messages-app';
+import { newGithubProfile, startFakeGithub, type FakeGithub } from '../../../test/support/messages/fake-github';
 import {
   authorize,
   finishSignIn,
   signInWithGithub,
   startSignIn,
   type FinishedSignIn,
-} from '../../../test/support/github-sign-in';
-import { captureLogLines } from '../../../test/support/stream-log-capture';
+} from '../../../test/support/messages/github-sign-in';
+import { captureLogLines } from '../../../test/support/stream/stream-log-capture';
 
 const PUBLIC_URL = 'http://messenger.test:8080';
 // Short, so that the slow-provider test is quick; the default is 5 s.

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { useMessagesApp, useTestDatabase } from '../../../test/support/messages-app';
-import { loginUser, uniqueUsername } from '../../../test/support/messages-client';
-import { newGithubProfile, startFakeGithub, type FakeGithub } from '../../../test/support/fake-github';
+import { useMessagesApp, useTestDatabase } from '../../../test/support/messages/messages-app';
+import { loginUser, uniqueUsername } from '../../../test/support/messages/messages-client';
+import { newGithubProfile, startFakeGithub, type FakeGithub } from '../../../test/support/messages/fake-github';
 import {
   authorize,
   finishSignIn,
   signInWithGithub,
   startSignIn,
   type FinishedSignIn,
-} from '../../../test/support/github-sign-in';
-import { captureLogLines } from '../../../test/support/stream-log-capture';
+} from '../../../test/support/messages/github-sign-in';
+import { captureLogLines } from '../../../test/support/stream/stream-log-capture';
 
 // Where users reach the product; the tests reach the service at its own URL.
 const PUBLIC_URL = 'http://messenger.test:8080';

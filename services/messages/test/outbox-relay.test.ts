@@ -3,7 +3,7 @@ import pg from 'pg';
 import { createEventChannels, parseCursor, createEventAppender, type EventAppender } from '#libs/events';
 import { createDatabase, type Database } from '#libs/db';
 import { createLogger } from '#libs/logger';
-import { createPrivateDatabase, type PrivateDatabase } from '../../../test/support/private-database';
+import { createPrivateDatabase, type PrivateDatabase } from '../../../test/support/infra/private-database';
 import { createMessageRepository, type MessageRepository } from '../src/data/message-repository';
 import { createOutboxRelay } from '../src/outbox/outbox-relay';
 import { relayBatch } from '../src/outbox/relay-batch';

@@ -1,8 +1,8 @@
-import { useMessagesApp } from '../../../test/support/messages-app';
-import { loginUser, startConversation, type TestUser } from '../../../test/support/messages-client';
-import { startDatabaseProxy, type DatabaseProxy } from '../../../test/support/messages-db-proxy';
-import { testEventsPrefix } from '../../../test/support/test-events-prefix';
-import { testConfig } from '../../../test/support/test-config';
+import { useMessagesApp } from '../../../test/support/messages/messages-app';
+import { loginUser, startConversation, type TestUser } from '../../../test/support/messages/messages-client';
+import { startDatabaseProxy, type DatabaseProxy } from '../../../test/support/messages/messages-db-proxy';
+import { testEventsPrefix } from '../../../test/support/product/test-events-prefix';
+import { testConfig } from '../../../test/support/product/test-config';
 
 // PostgreSQL is reached through a proxy this file can cut: the real one is shared.
 let proxy: DatabaseProxy;

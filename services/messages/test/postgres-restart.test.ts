@@ -1,6 +1,6 @@
-import { useMessagesApp } from '../../../test/support/messages-app';
-import { loginUser, startConversation, type TestUser } from '../../../test/support/messages-client';
-import { startPrivatePostgres, type PrivatePostgres } from '../../../test/support/private-postgres';
+import { useMessagesApp } from '../../../test/support/messages/messages-app';
+import { loginUser, startConversation, type TestUser } from '../../../test/support/messages/messages-client';
+import { startPrivatePostgres, type PrivatePostgres } from '../../../test/support/infra/private-postgres';
 
 // A real PostgreSQL restart and a real crash, under sends: on a cluster of this file's
 // own (the shared one must never be restarted).

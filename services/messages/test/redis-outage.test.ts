@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createEventChannels, parseCursor } from '#libs/events';
-import { useMessagesApp } from '../../../test/support/messages-app';
-import { loginUser, sendMessage, startConversation } from '../../../test/support/messages-client';
-import { createPrivateDatabase, type PrivateDatabase } from '../../../test/support/private-database';
-import { startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis';
+import { useMessagesApp } from '../../../test/support/messages/messages-app';
+import { loginUser, sendMessage, startConversation } from '../../../test/support/messages/messages-client';
+import { createPrivateDatabase, type PrivateDatabase } from '../../../test/support/infra/private-database';
+import { startPrivateRedis, type PrivateRedis } from '../../../test/support/infra/private-redis';
 
 // This file kills Redis, so it runs the service against a redis-server of its own, and
 // on a database of its own, whose outbox only this service relays.

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '#libs/config';
-import { startMessagesApp } from '../../../test/support/messages-app';
-import { createApiClient } from '../../../test/support/messages-client';
-import { freePort } from '../../../test/support/private-redis';
+import { startMessagesApp } from '../../../test/support/messages/messages-app';
+import { createApiClient } from '../../../test/support/messages/messages-client';
+import { freePort } from '../../../test/support/infra/private-redis';
 import { start } from '../src/server';
-import { testConfig } from '../../../test/support/test-config';
+import { testConfig } from '../../../test/support/product/test-config';
 
 const root = path.resolve(__dirname, '../../..');
 const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-chars' };

@@ -1,9 +1,9 @@
 import jwt from 'jsonwebtoken';
 import { start, type StreamServer } from '../src/server';
-import { createFuzzer, fuzzSeed, runFuzz } from '../../../test/support/request-fuzzer';
-import { rawRequest } from '../../../test/support/raw-http';
-import { sessionToken, tokens, uniqueUserId } from '../../../test/support/stream-fixture';
-import { TEST_JWT_SECRET, testConfig } from '../../../test/support/test-config';
+import { createFuzzer, fuzzSeed, runFuzz } from '../../../test/support/http/request-fuzzer';
+import { rawRequest } from '../../../test/support/http/raw-http';
+import { sessionToken, tokens, uniqueUserId } from '../../../test/support/stream/stream-fixture';
+import { TEST_JWT_SECRET, testConfig } from '../../../test/support/product/test-config';
 
 // The stream service under the same seeded fuzz as the messages API (shared generator,
 // test/support/request-fuzzer.ts): the stream path and its misspellings, every method,

@@ -1,5 +1,5 @@
-import { sessionToken, useStreamFixture, uniqueUserId } from '../../../test/support/stream-fixture';
-import { openRawStream } from '../../../test/support/stream-raw-client';
+import { sessionToken, useStreamFixture, uniqueUserId } from '../../../test/support/stream/stream-fixture';
+import { openRawStream } from '../../../test/support/stream/stream-raw-client';
 
 // Backpressure: a client that stops reading is cut once its outgoing buffer passes the
 // bound, and never delays the other tabs of the same user.

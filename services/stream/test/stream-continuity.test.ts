@@ -1,8 +1,8 @@
-import type { PrivateRedis } from '../../../test/support/private-redis';
-import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream-private-redis';
-import { sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
-import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
-import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
+import type { PrivateRedis } from '../../../test/support/infra/private-redis';
+import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream/stream-private-redis';
+import { sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream/stream-fixture';
+import { openRawStream, type RawStream } from '../../../test/support/stream/stream-raw-client';
+import { closedAfterEach } from '../../../test/support/stream/stream-closed-after-each';
 
 // Continuity: a live stream writes an event only when it is the next of its user's
 // sequence. Anything else means something did not arrive, and the stream catches up

@@ -1,15 +1,15 @@
-import { startMessagesApp, type MessagesApp } from '../../../test/support/messages-app';
+import { startMessagesApp, type MessagesApp } from '../../../test/support/messages/messages-app';
 import {
   createApiClient,
   loginUser,
   sendMessage,
   startConversation,
   type ApiClient,
-} from '../../../test/support/messages-client';
-import { startStreamFixture, type StreamFixture } from '../../../test/support/stream-fixture';
-import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
-import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
-import { TEST_JWT_SECRET } from '../../../test/support/test-config';
+} from '../../../test/support/messages/messages-client';
+import { startStreamFixture, type StreamFixture } from '../../../test/support/stream/stream-fixture';
+import { openRawStream, type RawStream } from '../../../test/support/stream/stream-raw-client';
+import { closedAfterEach } from '../../../test/support/stream/stream-closed-after-each';
+import { TEST_JWT_SECRET } from '../../../test/support/product/test-config';
 
 // End to end: the messages service publishes, the stream service delivers, over the real
 // PostgreSQL and Redis, with the tokens the messages service issues.

@@ -1,7 +1,7 @@
-import { openEventSource } from '../../../test/support/stream-event-source';
-import { useStreamFixture, sessionToken, uniqueUserId } from '../../../test/support/stream-fixture';
-import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
-import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
+import { openEventSource } from '../../../test/support/stream/stream-event-source';
+import { useStreamFixture, sessionToken, uniqueUserId } from '../../../test/support/stream/stream-fixture';
+import { openRawStream, type RawStream } from '../../../test/support/stream/stream-raw-client';
+import { closedAfterEach } from '../../../test/support/stream/stream-closed-after-each';
 
 // Fan-out: every tab of a user, on any instance, gets each of the user's events; nobody else does.
 // A stream delivers every event published after its client saw `open`, so tests publish right after opening.

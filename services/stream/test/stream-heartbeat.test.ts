@@ -1,5 +1,5 @@
-import { sessionToken, useStreamFixture, uniqueUserId } from '../../../test/support/stream-fixture';
-import { openRawStream } from '../../../test/support/stream-raw-client';
+import { sessionToken, useStreamFixture, uniqueUserId } from '../../../test/support/stream/stream-fixture';
+import { openRawStream } from '../../../test/support/stream/stream-raw-client';
 
 // Heartbeat: an idle stream gets a `: ping` comment every STREAM_HEARTBEAT_MS, so proxies keep it open.
 const fixture = useStreamFixture({ STREAM_HEARTBEAT_MS: '200' });

@@ -1,14 +1,14 @@
 import { ConfigError } from '#libs/config';
-import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
+import { closedAfterEach } from '../../../test/support/stream/stream-closed-after-each';
 import {
   sessionToken,
   startStreamFixture,
   uniqueUserId,
   untilOpenStreams,
   type StreamFixture,
-} from '../../../test/support/stream-fixture';
-import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
-import { testConfig } from '../../../test/support/test-config';
+} from '../../../test/support/stream/stream-fixture';
+import { openRawStream, type RawStream } from '../../../test/support/stream/stream-raw-client';
+import { testConfig } from '../../../test/support/product/test-config';
 
 // Connection limits: one user cannot take a whole instance, and a full instance sends
 // new streams elsewhere with a spread-out Retry-After.

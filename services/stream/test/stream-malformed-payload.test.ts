@@ -1,6 +1,6 @@
-import { sessionToken, useStreamFixture, uniqueUserId } from '../../../test/support/stream-fixture';
-import { captureLogLines } from '../../../test/support/stream-log-capture';
-import { openRawStream } from '../../../test/support/stream-raw-client';
+import { sessionToken, useStreamFixture, uniqueUserId } from '../../../test/support/stream/stream-fixture';
+import { captureLogLines } from '../../../test/support/stream/stream-log-capture';
+import { openRawStream } from '../../../test/support/stream/stream-raw-client';
 
 // A payload on a user's channel that is not a well-formed event is dropped (and logged);
 // the stream and the process carry on.

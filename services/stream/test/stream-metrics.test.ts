@@ -1,14 +1,14 @@
-import { captureLogLines } from '../../../test/support/stream-log-capture';
-import { scrapeMetrics } from '../../../test/support/prometheus-scrape';
-import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
+import { captureLogLines } from '../../../test/support/stream/stream-log-capture';
+import { scrapeMetrics } from '../../../test/support/http/prometheus-scrape';
+import { closedAfterEach } from '../../../test/support/stream/stream-closed-after-each';
 import {
   sessionToken,
   startStreamFixture,
   uniqueUserId,
   untilOpenStreams,
   type StreamFixture,
-} from '../../../test/support/stream-fixture';
-import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
+} from '../../../test/support/stream/stream-fixture';
+import { openRawStream, type RawStream } from '../../../test/support/stream/stream-raw-client';
 
 // /metrics: the numbers an operator watches move exactly as the streams do.
 let fixture: StreamFixture;

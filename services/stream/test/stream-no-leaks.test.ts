@@ -1,7 +1,7 @@
-import type { PrivateRedis } from '../../../test/support/private-redis';
-import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream-private-redis';
-import { sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
-import { openRawStream } from '../../../test/support/stream-raw-client';
+import type { PrivateRedis } from '../../../test/support/infra/private-redis';
+import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream/stream-private-redis';
+import { sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream/stream-fixture';
+import { openRawStream } from '../../../test/support/stream/stream-raw-client';
 
 // Reference counting: after many connects and disconnects (racing each other on the
 // same users), the process holds no connection, no subscription and no extra listener.

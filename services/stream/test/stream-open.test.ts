@@ -1,10 +1,10 @@
 import jwt from 'jsonwebtoken';
 import { createTokenService } from '#libs/auth';
 import { start, type StreamServer } from '../src/server';
-import { captureLogLines } from '../../../test/support/stream-log-capture';
-import { openRawStream } from '../../../test/support/stream-raw-client';
-import { sessionToken, tokens, uniqueUserId } from '../../../test/support/stream-fixture';
-import { TEST_JWT_SECRET, testConfig } from '../../../test/support/test-config';
+import { captureLogLines } from '../../../test/support/stream/stream-log-capture';
+import { openRawStream } from '../../../test/support/stream/stream-raw-client';
+import { sessionToken, tokens, uniqueUserId } from '../../../test/support/stream/stream-fixture';
+import { TEST_JWT_SECRET, testConfig } from '../../../test/support/product/test-config';
 
 // Opening a stream: the checks that end in an ordinary JSON response, and the headers of one that opens.
 let server: StreamServer;

@@ -1,8 +1,8 @@
 import { start, type StreamServer } from '../src/server';
-import { isJsonError, rawRequest } from '../../../test/support/raw-http';
-import { captureLogLines } from '../../../test/support/stream-log-capture';
-import { sessionToken, uniqueUserId } from '../../../test/support/stream-fixture';
-import { testConfig } from '../../../test/support/test-config';
+import { isJsonError, rawRequest } from '../../../test/support/http/raw-http';
+import { captureLogLines } from '../../../test/support/stream/stream-log-capture';
+import { sessionToken, uniqueUserId } from '../../../test/support/stream/stream-fixture';
+import { testConfig } from '../../../test/support/product/test-config';
 
 // Which request targets are the stream: exactly `/api/messages` (any query). Every
 // other spelling is an unknown path, answered 404 by the same rule wherever it is

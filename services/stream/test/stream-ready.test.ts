@@ -1,6 +1,6 @@
-import { sessionToken, useStreamFixture, uniqueUserId } from '../../../test/support/stream-fixture';
-import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
-import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
+import { sessionToken, useStreamFixture, uniqueUserId } from '../../../test/support/stream/stream-fixture';
+import { openRawStream, type RawStream } from '../../../test/support/stream/stream-raw-client';
+import { closedAfterEach } from '../../../test/support/stream/stream-closed-after-each';
 
 // `ready`: every stream tells its client the cursor it starts from, right after `retry:`.
 // Its id becomes the client's Last-Event-ID, so a tab that saw no event before losing

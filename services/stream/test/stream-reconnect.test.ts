@@ -1,7 +1,7 @@
 import { start, type StreamServer } from '../src/server';
-import { openEventSource } from '../../../test/support/stream-event-source';
-import { createTestPublisher, sessionToken, uniqueUserId } from '../../../test/support/stream-fixture';
-import { testConfig } from '../../../test/support/test-config';
+import { openEventSource } from '../../../test/support/stream/stream-event-source';
+import { createTestPublisher, sessionToken, uniqueUserId } from '../../../test/support/stream/stream-fixture';
+import { testConfig } from '../../../test/support/product/test-config';
 
 // A real EventSource across a restart of the stream service: told to reconnect, it
 // comes back by itself with Last-Event-ID and gets what was published meanwhile, once.

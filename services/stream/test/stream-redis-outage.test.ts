@@ -1,7 +1,7 @@
-import type { PrivateRedis } from '../../../test/support/private-redis';
-import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream-private-redis';
-import { sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
-import { openRawStream } from '../../../test/support/stream-raw-client';
+import type { PrivateRedis } from '../../../test/support/infra/private-redis';
+import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream/stream-private-redis';
+import { sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream/stream-fixture';
+import { openRawStream } from '../../../test/support/stream/stream-raw-client';
 
 // Redis unavailable: health says so, new streams get a clear 503 (nothing half-open),
 // and both recover when Redis is back. A private Redis, because this test stops it.

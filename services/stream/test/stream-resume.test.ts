@@ -1,7 +1,7 @@
-import { openEventSource } from '../../../test/support/stream-event-source';
-import { sessionToken, useStreamFixture, tokens, uniqueUserId } from '../../../test/support/stream-fixture';
-import { openRawStream } from '../../../test/support/stream-raw-client';
-import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
+import { openEventSource } from '../../../test/support/stream/stream-event-source';
+import { sessionToken, useStreamFixture, tokens, uniqueUserId } from '../../../test/support/stream/stream-fixture';
+import { openRawStream } from '../../../test/support/stream/stream-raw-client';
+import { closedAfterEach } from '../../../test/support/stream/stream-closed-after-each';
 
 // Resume: a client coming back with its last cursor gets every missed event in order,
 // exactly once, then the live ones, also while new events are published during the replay.

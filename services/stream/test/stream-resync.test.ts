@@ -1,14 +1,14 @@
-import type { PrivateRedis } from '../../../test/support/private-redis';
-import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream-private-redis';
+import type { PrivateRedis } from '../../../test/support/infra/private-redis';
+import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream/stream-private-redis';
 import {
   createTestPublisher,
   sessionToken,
   uniqueUserId,
   type StreamFixture,
-} from '../../../test/support/stream-fixture';
-import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
-import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
-import { testConfig } from '../../../test/support/test-config';
+} from '../../../test/support/stream/stream-fixture';
+import { openRawStream, type RawStream } from '../../../test/support/stream/stream-raw-client';
+import { closedAfterEach } from '../../../test/support/stream/stream-closed-after-each';
+import { testConfig } from '../../../test/support/product/test-config';
 
 // Resync: when the server cannot prove the client has everything since its cursor, it
 // says so (and moves the client's cursor to the newest one) instead of skipping silently.

@@ -1,7 +1,7 @@
-import { sessionToken, startStreamFixture, uniqueUserId } from '../../../test/support/stream-fixture';
-import { startStreamProcess } from '../../../test/support/stream-process';
-import { openRawStream } from '../../../test/support/stream-raw-client';
-import { testConfig } from '../../../test/support/test-config';
+import { sessionToken, startStreamFixture, uniqueUserId } from '../../../test/support/stream/stream-fixture';
+import { startStreamProcess } from '../../../test/support/stream/stream-process';
+import { openRawStream } from '../../../test/support/stream/stream-raw-client';
+import { testConfig } from '../../../test/support/product/test-config';
 
 // Graceful shutdown: open streams are told to reconnect (spread out, with jittered
 // retry hints) and ended; no new stream is accepted; the process exits in time.

@@ -1,8 +1,8 @@
-import type { PrivateRedis } from '../../../test/support/private-redis';
-import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream-private-redis';
-import { sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream-fixture';
-import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
-import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
+import type { PrivateRedis } from '../../../test/support/infra/private-redis';
+import { startStreamOnPrivateRedis, stopStreamOnPrivateRedis } from '../../../test/support/stream/stream-private-redis';
+import { sessionToken, uniqueUserId, type StreamFixture } from '../../../test/support/stream/stream-fixture';
+import { openRawStream, type RawStream } from '../../../test/support/stream/stream-raw-client';
+import { closedAfterEach } from '../../../test/support/stream/stream-closed-after-each';
 
 // Recovery: when the shared subscriber loses its connection, the service resubscribes
 // and catches every open stream up from its last cursor: nothing lost, nothing doubled.

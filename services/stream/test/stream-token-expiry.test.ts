@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
-import { useStreamFixture, uniqueUserId } from '../../../test/support/stream-fixture';
-import { openRawStream } from '../../../test/support/stream-raw-client';
-import { TEST_JWT_SECRET } from '../../../test/support/test-config';
+import { useStreamFixture, uniqueUserId } from '../../../test/support/stream/stream-fixture';
+import { openRawStream } from '../../../test/support/stream/stream-raw-client';
+import { TEST_JWT_SECRET } from '../../../test/support/product/test-config';
 
 // Token expiry: a stream does not outlive its token; the client is told to reauthenticate.
 const fixture = useStreamFixture();

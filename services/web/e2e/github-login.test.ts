@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { newGithubProfile, startFakeGithub, type FakeGithub } from '../../../test/support/fake-github';
-import { freePort } from '../../../test/support/free-port';
+import { newGithubProfile, startFakeGithub, type FakeGithub } from '../../../test/support/messages/fake-github';
+import { freePort } from '../../../test/support/infra/free-port';
 import { startBrowserProduct, type BrowserProduct } from './support/browser-product';
 
 jest.setTimeout(60_000);

@@ -3,8 +3,8 @@ import { apiCall } from './support/api-calls';
 import { useBrowserProduct } from './support/browser-product';
 import { BOTH_SIZES, DESKTOP, logIn, MOBILE, uniqueUsername } from './support/product';
 import { avatarColour } from '../src/client/components/avatar';
-import { insertMessagesAt } from '../../../test/support/messages-fixtures';
-import { useTestDatabase } from '../../../test/support/messages-app';
+import { insertMessagesAt } from '../../../test/support/messages/messages-fixtures';
+import { useTestDatabase } from '../../../test/support/messages/messages-app';
 import { apiLogin, apiSend, apiStart } from './support/api-calls';
 import { openAs, pairWithMessages } from './support/scenes';
 

@@ -1,6 +1,6 @@
 import type { Browser, Request } from 'playwright-core';
-import { createPrivateDatabase, type PrivateDatabase } from '../../../test/support/private-database';
-import { startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis';
+import { createPrivateDatabase, type PrivateDatabase } from '../../../test/support/infra/private-database';
+import { startPrivateRedis, type PrivateRedis } from '../../../test/support/infra/private-redis';
 import { openConversation, send, startBrowserProduct, type BrowserProduct } from './support/browser-product';
 import { logIn, uniqueUsername, waitForConnection, type Product, type UserPage } from './support/product';
 

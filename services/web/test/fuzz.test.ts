@@ -1,7 +1,7 @@
-import { createApiClient, loginUser } from '../../../test/support/messages-client';
-import { rawRequest } from '../../../test/support/raw-http';
-import { createFuzzer, fuzzSeed, runFuzz } from '../../../test/support/request-fuzzer';
-import { startThreeServices, type ThreeServices } from '../../../test/support/three-services';
+import { createApiClient, loginUser } from '../../../test/support/messages/messages-client';
+import { rawRequest } from '../../../test/support/http/raw-http';
+import { createFuzzer, fuzzSeed, runFuzz } from '../../../test/support/http/request-fuzzer';
+import { startThreeServices, type ThreeServices } from '../../../test/support/product/three-services';
 
 // The web service (static files, /healthz, and its proxy to the real messages and
 // stream services) under the same seeded fuzz as the other two (shared generator,

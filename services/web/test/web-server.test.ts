@@ -14,11 +14,11 @@ import {
   sendMessage,
   startConversation,
   type ApiClient,
-} from '../../../test/support/messages-client';
-import { openRawStream } from '../../../test/support/stream-raw-client';
-import { testConfig } from '../../../test/support/test-config';
-import { freePort } from '../../../test/support/private-redis';
-import { scrapeMetrics, type Scrape } from '../../../test/support/prometheus-scrape';
+} from '../../../test/support/messages/messages-client';
+import { openRawStream } from '../../../test/support/stream/stream-raw-client';
+import { testConfig } from '../../../test/support/product/test-config';
+import { freePort } from '../../../test/support/infra/private-redis';
+import { scrapeMetrics, type Scrape } from '../../../test/support/http/prometheus-scrape';
 
 // The web service is the browser's one origin: static files plus a reverse proxy to
 // the real messages and stream services (real PostgreSQL and Redis behind them).

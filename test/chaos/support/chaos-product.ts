@@ -1,17 +1,17 @@
 import type { Config } from '#libs/config';
 import { start as startStream, type StreamServer } from '../../../services/stream/src/server';
-import { startMessagesApp, type MessagesApp } from '../../support/messages-app';
+import { startMessagesApp, type MessagesApp } from '../../support/messages/messages-app';
 import {
   createApiClient,
   loginUser,
   startConversation,
   type ApiClient,
   type TestUser,
-} from '../../support/messages-client';
-import { createPrivateDatabase, type PrivateDatabase } from '../../support/private-database';
-import { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from '../../support/private-redis';
+} from '../../support/messages/messages-client';
+import { createPrivateDatabase, type PrivateDatabase } from '../../support/infra/private-database';
+import { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from '../../support/infra/private-redis';
 import { openChaosTab, type ChaosTab } from './chaos-tab';
-import { testConfig } from '../../support/test-config';
+import { testConfig } from '../../support/product/test-config';
 
 /**
  * The product for a chaos case: the messages service (with its outbox relay) and a

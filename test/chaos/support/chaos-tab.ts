@@ -1,5 +1,5 @@
-import { createConditionWaiters } from '../../support/stream-condition-waiters';
-import { openRawStream, type RawStream, type SseFrame } from '../../support/stream-raw-client';
+import { createConditionWaiters } from '../../support/stream/stream-condition-waiters';
+import { openRawStream, type RawStream, type SseFrame } from '../../support/stream/stream-raw-client';
 
 /**
  * A browser tab as the web app behaves (services/web/src/client/live-events.ts), on a

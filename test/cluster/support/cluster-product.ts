@@ -1,7 +1,7 @@
 import { startChaosProduct, type ChaosProduct, type ChatPair } from '../../chaos/support/chaos-product';
 import type { SentMessage } from '../../chaos/support/delivery-check';
-import { startLocalCluster, type LocalCluster, type LocalClusterOptions } from '../../support/local-cluster';
-import { createPrivateDatabase, type PrivateDatabase } from '../../support/private-database';
+import { startLocalCluster, type LocalCluster, type LocalClusterOptions } from '../../support/infra/local-cluster';
+import { createPrivateDatabase, type PrivateDatabase } from '../../support/infra/private-database';
 
 /**
  * For a test file that changes a cluster's topology: a local cluster of its own, and

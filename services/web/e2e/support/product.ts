@@ -10,7 +10,7 @@ import type { RunningService } from '#libs/service';
 import { start as startMessages } from '../../../messages/src/server';
 import { start as startStream } from '../../../stream/src/server';
 import { start as startWeb } from '../../src/server';
-import { testConfig } from '../../../../test/support/test-config';
+import { testConfig } from '../../../../test/support/product/test-config';
 
 /**
  * The whole product in this process, as a browser sees it: messages, stream and web

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import {} from './messages-app';
+import {} from '../messages/messages-app';
 import { withClient } from './pg-client';
-import { testConfig } from './test-config';
+import { testConfig } from '../product/test-config';
 
 /**
  * A database of the test's own on the test PostgreSQL, with the committed migrations
@@ -20,7 +20,7 @@ export interface PrivateDatabase {
   drop(): Promise<void>;
 }
 
-const MIGRATIONS = path.resolve(__dirname, '../../prisma/migrations');
+const MIGRATIONS = path.resolve(__dirname, '../../../prisma/migrations');
 
 export async function createPrivateDatabase(label: string): Promise<PrivateDatabase> {
   const base = new URL(testConfig().databaseUrl);

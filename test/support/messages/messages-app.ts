@@ -1,8 +1,8 @@
 import type { Config } from '#libs/config';
 import { createDatabase, type Database } from '#libs/db';
-import { start, type MessagesServerDeps } from '../../services/messages/src/server';
+import { start, type MessagesServerDeps } from '../../../services/messages/src/server';
 import { createApiClient, type ApiClient } from './messages-client';
-import { testConfig } from './test-config';
+import { testConfig } from '../product/test-config';
 
 export interface MessagesApp {
   url: string;

@@ -16,7 +16,7 @@ export interface StreamProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '../../..');
 
 /** `config` gives Redis, the JWT secret and the events prefix; `env` anything else (STREAM_* settings). */
 export async function startStreamProcess(config: Config, env: Record<string, string> = {}): Promise<StreamProcess> {

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '#libs/config';
 import type { Logger } from '#libs/logger';
-import { start as startMessages } from '../../services/messages/src/server';
-import { start as startStream, type StreamServer } from '../../services/stream/src/server';
-import { start as startWeb } from '../../services/web/src/server';
+import { start as startMessages } from '../../../services/messages/src/server';
+import { start as startStream, type StreamServer } from '../../../services/stream/src/server';
+import { start as startWeb } from '../../../services/web/src/server';
 import { testConfig } from './test-config';
 
 /**

@@ -3,7 +3,7 @@ import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runDbScript } from '../prisma/run-db-script';
+import { runDbScript } from '../../prisma/run-db-script';
 import { freePort } from './free-port';
 
 /**

@@ -1,4 +1,4 @@
-import { startPrivateRedis, type PrivateRedis } from './private-redis';
+import { startPrivateRedis, type PrivateRedis } from '../infra/private-redis';
 import { startStreamFixture, type StreamFixture } from './stream-fixture';
 
 /**

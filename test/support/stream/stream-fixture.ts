@@ -5,8 +5,8 @@ import type { Message, ReadReceipt } from '#libs/contract';
 import { createEventChannels, type EventChannels, createEventAppender } from '#libs/events';
 import { createLogger } from '#libs/logger';
 import { createRedisClient, type RedisClient } from '#libs/redis';
-import { start, type StreamDeps, type StreamServer } from '../../services/stream/src/server';
-import { TEST_JWT_SECRET, testConfig } from './test-config';
+import { start, type StreamDeps, type StreamServer } from '../../../services/stream/src/server';
+import { TEST_JWT_SECRET, testConfig } from '../product/test-config';
 
 /**
  * A stream service started the way production starts it (`start(config)` on port 0),
