@@ -14,7 +14,7 @@ export {
 export { isDatabaseUnavailable } from './database-unavailable';
 export { createHttpServer } from './http-server';
 export { errorBody, sendError, sendJson } from './json-response';
-export { closeServer, listen } from './listen';
+export { closeServer, listen, LISTEN_BACKLOG } from './listen';
 export { loggableUrl } from './loggable-url';
 export { logRequest } from './request-logger';
 export { requestPath, requestQuery } from './request-target';

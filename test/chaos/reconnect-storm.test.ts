@@ -34,8 +34,21 @@ beforeAll(async () => {
         tabs.push({ user, source: openEventSource(proxy.url, { token: user.token }) });
     }
   }
-  await Promise.all(tabs.map(({ source }) => source.waitFor(() => source.ready.length > 0, 'ready', 60_000)));
+  await everyTab('ready', (source) => source.ready.length > 0);
 }, 120_000);
+
+/** Waits until `condition` holds on every tab; on failure, says how many tabs missed it and why. */
+async function everyTab(what: string, condition: (source: RecordedEventSource) => boolean): Promise<void> {
+  const results = await Promise.allSettled(
+    tabs.map(({ source }) => source.waitFor(() => condition(source), what, 60_000)),
+  );
+  const failures = results.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : []));
+  expect({ what, tabsMissing: failures.length, firstFailures: failures.slice(0, 3) }).toEqual({
+    what,
+    tabsMissing: 0,
+    firstFailures: [],
+  });
+}
 
 afterAll(async () => {
   for (const { source } of tabs) source.close();
@@ -49,7 +62,7 @@ test(`When ${PAIRS * 2 * TABS_PER_USER} EventSources are cut at once by a SIGTER
   const [first] = instances;
   await first!.kill('SIGTERM');
   expect(await first!.exited).toBe(0);
-  await Promise.all(tabs.map(({ source }) => source.waitFor(() => source.ready.length >= 2, 'the reconnect', 60_000)));
+  await everyTab('the reconnect', (source) => source.ready.length >= 2);
 
   // One message to each sampled user (b), then a second round as the barrier behind which a duplicate would show.
   const rounds: string[][] = [];
@@ -63,9 +76,7 @@ test(`When ${PAIRS * 2 * TABS_PER_USER} EventSources are cut at once by a SIGTER
     rounds.push(responses.map((r) => r.body.id));
   }
   const messagesOf = (source: RecordedEventSource) => source.received.filter((e) => e.type === 'message');
-  await Promise.all(
-    tabs.map(({ source }) => source.waitFor(() => messagesOf(source).length >= 2, 'both messages', 60_000)),
-  );
+  await everyTab('both messages', (source) => messagesOf(source).length >= 2);
   for (const [i, { a, b }] of pairs.entries()) {
     for (const { user, source } of tabs.filter((tab) => tab.user === a || tab.user === b)) {
       expect(messagesOf(source).map((e) => [JSON.parse(e.data).id, JSON.parse(e.data).mine])).toEqual([

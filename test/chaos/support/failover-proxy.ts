@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { LISTEN_BACKLOG } from '#libs/http';
 
 /**
  * A TCP load balancer in front of several instances: each new connection goes to the
@@ -39,7 +40,8 @@ export async function startFailoverProxy(backendUrls: string[]): Promise<Failove
     };
     connect(0);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // As deep an accept queue as the services have (libs/http/listen.ts): a storm must not overflow it.
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, resolve));
   const { port } = server.address() as net.AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

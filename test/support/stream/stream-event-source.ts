@@ -12,6 +12,11 @@ export interface RecordedEventSource {
   /** The `ready` events (one per stream opened: its starting cursor), apart from `received`. */
   ready: { id: string; data: string }[];
   opens: number;
+  /**
+   * Every `error` event: a dropped connection the EventSource retries, or a refusal
+   * (a non-200 `status`) after which it is closed for good, as a browser's would be.
+   */
+  errors: { status: number | undefined; message: string }[];
   opened(): Promise<void>;
   waitFor(condition: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   close(): void;
@@ -39,11 +44,20 @@ export function openEventSource(
     received: [],
     ready: [],
     opens: 0,
+    errors: [],
     opened: () => recorded.waitFor(() => recorded.opens > 0, 'open'),
     waitFor: (condition, what, timeoutMs = 10_000) =>
-      waiters.waitFor(condition, what, timeoutMs, () => `received ${recorded.received.length} events`),
+      waiters.waitFor(condition, what, timeoutMs, () => {
+        const errors = recorded.errors.map((e) => e.status ?? e.message).join(', ');
+        const state = ['connecting', 'open', 'closed'][source.readyState];
+        return `received ${recorded.received.length} events; ${recorded.opens} opens; ${state}; errors: ${errors || 'none'}`;
+      }),
     close: () => source.close(),
   };
+  source.addEventListener('error', (event) => {
+    recorded.errors.push({ status: event.code, message: event.message ?? '' });
+    notify();
+  });
   source.addEventListener('open', () => {
     recorded.opens += 1;
     notify();
