@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { Redis } from 'ioredis';
 import { createEventChannels } from '#libs/events';
+import { LISTEN_BACKLOG } from '#libs/http';
 
 /**
  * The raw baseline: the thinnest Node process that does the product's job, as the
@@ -57,5 +58,6 @@ const server = http.createServer((request, response) => {
 
 server.keepAliveTimeout = 0;
 server.requestTimeout = 0;
-server.listen(port, '127.0.0.1');
+// The accept queue the product's services have (libs/http/listen.ts), so connects compare on equal terms.
+server.listen({ port, host: '127.0.0.1', backlog: LISTEN_BACKLOG });
 process.on('SIGTERM', () => process.exit(0));

@@ -3,6 +3,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { createTokenVerifier } from '#libs/auth';
+import { LISTEN_BACKLOG } from '#libs/http';
 
 /**
  * The peer a user would pick instead of the product: Socket.IO 4 with its Redis
@@ -46,5 +47,6 @@ io.on('connection', (socket) => {
   void socket.join(`user:${socket.data.userId}`);
 });
 
-server.listen(port, '127.0.0.1');
+// The accept queue the product's services have (libs/http/listen.ts), so connects compare on equal terms.
+server.listen({ port, host: '127.0.0.1', backlog: LISTEN_BACKLOG });
 process.on('SIGTERM', () => process.exit(0));
