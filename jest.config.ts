@@ -22,6 +22,7 @@ const CLUSTER_SUITES = [
   'libs/events/cluster-publish.test.ts',
   'services/messages/test/events.test.ts',
   'services/messages/test/event-sequence.test.ts',
+  'services/messages/test/typing.test.ts',
   'services/stream/test/stream-fan-out.test.ts',
   'services/stream/test/stream-resume.test.ts',
   'services/stream/test/stream-end-to-end.test.ts',

@@ -5,6 +5,7 @@ import type { UserState } from '../auth/require-user';
 import type { ConversationService } from '../domain/conversation-service';
 import { pathId } from '../domain/ids';
 import { presentConversation, presentUser } from '../domain/presenters';
+import type { TypingService } from '../domain/typing-service';
 import { beforeIdSchema, limitSchema, parseInput, usernameSchema } from '../domain/validation';
 
 const startBody = z.object({ username: usernameSchema });
@@ -14,6 +15,7 @@ export function conversationRoutes(
   conversations: ConversationService,
   requireUser: Middleware<UserState>,
   requireSession: Middleware<UserState>,
+  typingNotices: TypingService,
 ) {
   const router = createRouter<UserState>();
 
@@ -38,6 +40,12 @@ export function conversationRoutes(
   router.get('/api/conversations/:id/other_participant', requireSession, async (ctx) => {
     const conversation = await conversations.get(pathId(ctx.params.id), ctx.state.userId);
     ctx.body = presentUser(conversation.otherParticipant);
+  });
+
+  // No body: the conversation and the caller say it all.
+  router.post('/api/conversations/:id/typing', requireSession, async (ctx) => {
+    await typingNotices.typing(pathId(ctx.params.id), ctx.state.userId);
+    ctx.status = 204;
   });
 
   return router;
