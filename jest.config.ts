@@ -23,6 +23,8 @@ const CLUSTER_SUITES = [
   'services/messages/test/events.test.ts',
   'services/messages/test/event-sequence.test.ts',
   'services/messages/test/typing.test.ts',
+  'services/messages/test/presence.test.ts',
+  'services/messages/test/presence-off.test.ts',
   'services/stream/test/stream-fan-out.test.ts',
   'services/stream/test/stream-resume.test.ts',
   'services/stream/test/stream-end-to-end.test.ts',

@@ -7,3 +7,10 @@ export { decodeChannelMessage } from './event-codec';
 export { createEventLogReader, type EventLogReader } from './event-log-reader';
 export { encodeEphemeral, type EphemeralEnvelope, type EventEnvelope } from './event-types';
 export { createTypingNotifier, type TypingNotifier, type TypingOutcome } from './typing-notifier';
+export {
+  createPresenceStore,
+  LAST_SEEN_RETENTION_MS,
+  type PresenceEntry,
+  type PresenceStore,
+  type PresenceTransition,
+} from './presence-store';

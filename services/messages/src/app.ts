@@ -1,7 +1,7 @@
 import Koa from 'koa';
 import type { TokenService } from '#libs/auth';
 import type { Database } from '#libs/db';
-import type { TypingNotifier } from '#libs/events';
+import type { PresenceStore, TypingNotifier } from '#libs/events';
 import { errorMiddleware, jsonBody, requestLogger, answerUnservedMethods } from '#libs/koa';
 import type { Logger } from '#libs/logger';
 import { httpRequestMetrics } from '#libs/metrics';
@@ -13,6 +13,7 @@ import { createUserRepository } from './data/user-repository';
 import { createAuthService } from './domain/auth-service';
 import { createConversationService } from './domain/conversation-service';
 import { createMessageService } from './domain/message-service';
+import { createPresenceService } from './domain/presence-service';
 import { createTypingService } from './domain/typing-service';
 import { createUserService } from './domain/user-service';
 import type { GithubClient } from './oauth/github-client';
@@ -33,6 +34,8 @@ export interface AppDependencies {
   eventsCommitted: () => void;
   /** Publishes `typing` notices (through Redis: the only requests that touch it). */
   typingNotifier: TypingNotifier;
+  /** Where presence is read and watches registered; undefined with PRESENCE=off. */
+  presence: PresenceStore | undefined;
   checkHealth: HealthCheck;
   logger: Logger;
   /** The service's metrics registry (request durations go there), and the count of messages sent. */
@@ -48,6 +51,7 @@ export function createApp({
   tokens,
   eventsCommitted,
   typingNotifier,
+  presence,
   checkHealth,
   logger,
   metrics,
@@ -84,6 +88,7 @@ export function createApp({
       authenticated,
       participant,
       createTypingService(conversationRepository, typingNotifier),
+      createPresenceService(presence, conversationRepository, logger),
     ),
     messageRoutes(messages, participant, metrics.messageSent),
   ]) {

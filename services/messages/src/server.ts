@@ -2,7 +2,7 @@ import pg from 'pg';
 import { createTokenService } from '#libs/auth';
 import type { Config } from '#libs/config';
 import { connectDatabase, createDatabase, type Database } from '#libs/db';
-import { createEventChannels, createEventAppender, createTypingNotifier } from '#libs/events';
+import { createEventChannels, createEventAppender, createPresenceStore, createTypingNotifier } from '#libs/events';
 import { createHttpServer, closeServer, listen } from '#libs/http';
 import { createLogger, type Logger } from '#libs/logger';
 import type { RunningService } from '#libs/service';
@@ -84,6 +84,7 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
     // The relay's connection: its one-second command timeout and no offline queue suit
     // a request too (a typing notice fails fast while Redis is away).
     typingNotifier: createTypingNotifier(redis, channels),
+    presence: config.presence ? createPresenceStore(redis, channels) : undefined,
     checkHealth: createHealthCheck(db, redis),
     logger,
     metrics: { registry, messageSent: metrics.messageSent },
