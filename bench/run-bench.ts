@@ -17,10 +17,11 @@ import { renderReport } from './report/results-table';
 import { endToEndAvailable, runEndToEnd, type EndToEndResult } from './scenarios/end-to-end-scenario';
 import { runFanOutSweep, type FanOutResult } from './scenarios/fan-out-scenario';
 import { runIdle, type IdleResult } from './scenarios/idle-scenario';
+import { runPresenceStorm, type PresenceResult } from './scenarios/presence-scenario';
 import { createTokenSigner } from './scenarios/token-signer';
 
 /**
- * `npm run bench [-- --quick] [--profile] [--systems=product,cluster,raw,socketio] [--scenarios=fanout,idle,e2e]`
+ * `npm run bench [-- --quick] [--profile] [--systems=product,cluster,raw,socketio] [--scenarios=fanout,idle,e2e,presence]`
  *
  * The coordinator: starts a private redis-server, the systems under test, the
  * publisher and the client workers as separate processes, runs the scenarios, and
@@ -136,6 +137,20 @@ async function main() {
       }
     }
   }
+  let presence: PresenceResult | null = null;
+  if (options.scenarios.includes('presence')) {
+    if (!systems.includes('product')) notes.push('presence skipped: the product was not run');
+    else {
+      log(`\n-- presence: a reconnect storm of ${options.presence.tabs} tabs, PRESENCE=off then on`);
+      try {
+        presence = await runPresenceStorm(SYSTEMS.product, options, envFor(SYSTEMS.product), { pool, signer, log });
+      } catch (error) {
+        notes.push(`presence failed: ${(error as Error).message}`);
+        log(`  presence failed: ${(error as Error).message}`);
+      }
+      await redis.flush();
+    }
+  }
   const loadAfter = os.loadavg();
   await pool.stop();
   const redisVersion = await redis.version();
@@ -190,6 +205,7 @@ async function main() {
     fanOut,
     idle,
     endToEnd,
+    presence,
     comparison,
     targets,
     notes,

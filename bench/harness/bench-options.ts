@@ -10,7 +10,7 @@ export interface BenchOptions {
   probing: boolean;
   profile: boolean;
   systems: SystemId[];
-  scenarios: ('fanout' | 'idle' | 'e2e')[];
+  scenarios: Scenario[];
   clientWorkers: number;
   /** Parallel connects per worker while opening connections. */
   connectLanes: number;
@@ -26,6 +26,8 @@ export interface BenchOptions {
     stopP99Ms: number;
   };
   idle: { counts: number[] };
+  /** Tabs of the presence reconnect storm (two per user). */
+  presence: { tabs: number };
   endToEnd: {
     tabs: number;
     /** POSTs per second, in sweep order. */
@@ -40,6 +42,10 @@ export interface BenchOptions {
 
 export const SUSTAINED_P99_MS = 50;
 
+/** `presence` runs only when asked for (--scenarios=presence): it is not a comparison of systems. */
+export type Scenario = 'fanout' | 'idle' | 'e2e' | 'presence';
+const SCENARIOS: Scenario[] = ['fanout', 'idle', 'e2e', 'presence'];
+
 export function parseOptions(argv: string[]): BenchOptions {
   const quick = argv.includes('--quick');
   const listArg = (name: string) => {
@@ -49,7 +55,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const systems = (listArg('systems') ?? SYSTEM_IDS) as BenchOptions['systems'];
   const scenarios = (listArg('scenarios') ?? ['fanout', 'idle', 'e2e']) as BenchOptions['scenarios'];
   for (const s of systems) if (!SYSTEM_IDS.includes(s)) throw new Error(`unknown system ${s}`);
-  for (const s of scenarios) if (!['fanout', 'idle', 'e2e'].includes(s)) throw new Error(`unknown scenario ${s}`);
+  for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}`);
   const probing = ['rates', 'connections', 'idle'].some((name) => listArg(name) !== undefined);
   const base = { quick, probing, profile: argv.includes('--profile'), systems, scenarios };
   const options = quick ? quickOptions(base) : fullOptions(base);
@@ -92,6 +98,7 @@ function quickOptions(base: BaseOptions): BenchOptions {
         stopP99Ms: 1000,
       },
       idle: { counts: [1000, 2000] },
+      presence: { tabs: 1000 },
       endToEnd: { tabs: 1000, rates: [100, 400], stepMs: 2000, warmupMs: 1000, drainMs: 1500, limitP99Ms: 100 },
     };
   }
@@ -112,6 +119,7 @@ function fullOptions(base: BaseOptions): BenchOptions {
       stopP99Ms: 1000,
     },
     idle: { counts: [10_000, 20_000] },
+    presence: { tabs: 5000 },
     endToEnd: {
       tabs: 5000,
       rates: [100, 250, 500, 1000, 1500, 2000, 3000],

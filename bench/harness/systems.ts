@@ -22,6 +22,8 @@ export interface BenchEnvironment {
   prefix: string;
   /** Directory for `node --cpu-prof` output of the product's stream service, if profiling. */
   cpuProfileDir?: string;
+  /** More environment for the product's stream service (PRESENCE, STREAM_HEARTBEAT_MS), for one scenario. */
+  streamEnv?: Record<string, string>;
 }
 
 export interface RunningServer {
@@ -90,6 +92,7 @@ function productSystem(onCluster: boolean): SystemUnderTest {
           EVENTS_PREFIX: env.prefix,
           // Only shortens the bench's teardown (no clients are left by then).
           STREAM_SHUTDOWN_SPREAD_MS: '0',
+          ...env.streamEnv,
         },
         port,
         flags,

@@ -86,6 +86,8 @@ const envSchema = z.object({
   // Unset: no limit on the streams of one instance.
   STREAM_MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
   STREAM_MAX_CONNECTIONS_PER_USER: positiveInt(20),
+  // Online and last seen: `off` hides them everywhere and the stream service writes no presence.
+  PRESENCE: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   // Sign in with GitHub: on when both the client id and secret are set (see githubSettings).
   GITHUB_CLIENT_ID: z.string().optional(),
   GITHUB_CLIENT_SECRET: z.string().optional(),
@@ -152,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       logTtlSeconds: e.EVENTS_LOG_TTL_SECONDS,
       cursorTtlSeconds: e.EVENTS_CURSOR_TTL_SECONDS,
     },
+    /** Online and last-seen presence (PRESENCE=on); false hides it everywhere. */
+    presence: e.PRESENCE === 'on',
     messages: { port: e.MESSAGES_PORT },
     stream: {
       port: e.STREAM_PORT,

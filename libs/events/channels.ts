@@ -11,6 +11,20 @@ export interface EventChannels {
   userLog(userId: string): string;
   /** Hash with the position of the user's log (`epoch`, `base`, `top`): `messenger:user:{42}:head`. */
   userHead(userId: string): string;
+  /**
+   * String with a short TTL while `typing` notices of `conversationId` to the user are
+   * held back (one per TYPING_INTERVAL_MS): `messenger:user:{42}:typing:7`. Under the
+   * receiver's hash tag, so the gate and the publish on their channel are one script.
+   */
+  typingGate(receiverId: string, conversationId: string): string;
+  /**
+   * Sorted set of the user's presence: each stream instance holding a stream of theirs,
+   * scored by "alive until" (ms), and the member `seen`, scored by when they were last
+   * seen: `messenger:user:{42}:presence`.
+   */
+  userPresence(userId: string): string;
+  /** Sorted set of the users watching this user's presence, scored by watch expiry (ms): `messenger:user:{42}:watchers`. */
+  userWatchers(userId: string): string;
   /** The user id in a channel name from `userChannel`, or undefined for any other name. */
   userIdOf(channel: string): string | undefined;
 }
@@ -22,6 +36,9 @@ export function createEventChannels(prefix = 'messenger'): EventChannels {
     userChannel: (userId) => `${head}${userId}${channelTail}`,
     userLog: (userId) => `${head}${userId}}:log`,
     userHead: (userId) => `${head}${userId}}:head`,
+    typingGate: (receiverId, conversationId) => `${head}${receiverId}}:typing:${conversationId}`,
+    userPresence: (userId) => `${head}${userId}}:presence`,
+    userWatchers: (userId) => `${head}${userId}}:watchers`,
     userIdOf(channel) {
       if (!channel.startsWith(head) || !channel.endsWith(channelTail)) return undefined;
       return channel.slice(head.length, -channelTail.length) || undefined;

@@ -1,5 +1,5 @@
 import type { Cluster } from 'ioredis';
-import { keySlot, type RedisClient } from '#libs/redis';
+import { groupByNode, type RedisClient } from '#libs/redis';
 import type { EventChannels } from './channels';
 import { NEW_EPOCH_LUA } from './epoch-lua';
 import type { EventType } from '#libs/contract';
@@ -189,20 +189,3 @@ export function createEventAppender(redis: RedisClient, channels: EventChannels,
 }
 
 export type EventAppender = ReturnType<typeof createEventAppender>;
-
-/**
- * Indexes of `items` grouped by the cluster node that serves their key's slot right now
- * (the client's own slot map, the one it checks a pipeline against); items whose slot
- * it does not know yet each form a group of their slot.
- */
-function groupByNode<T>(cluster: Cluster, items: readonly T[], keyOf: (item: T) => string): number[][] {
-  const groups = new Map<string, number[]>();
-  items.forEach((item, index) => {
-    const slot = keySlot(keyOf(item));
-    const node = cluster.slots[slot]?.join(',') ?? `slot ${slot}`;
-    const group = groups.get(node);
-    if (group) group.push(index);
-    else groups.set(node, [index]);
-  });
-  return [...groups.values()];
-}

@@ -1,18 +1,24 @@
 import { parseCursor } from './cursor';
-import { EVENT_TYPES, type EventType } from '#libs/contract';
-import type { EventEnvelope } from './event-types';
+import { EPHEMERAL_TYPES, EVENT_TYPES, type EphemeralType, type EventType } from '#libs/contract';
+import type { EphemeralEnvelope, EventEnvelope } from './event-types';
 
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
+const EPHEMERAL = new Set<string>(EPHEMERAL_TYPES);
 
 export function isEventType(value: unknown): value is EventType {
   return typeof value === 'string' && KNOWN_TYPES.has(value);
 }
 
+function isEphemeralType(value: unknown): value is EphemeralType {
+  return typeof value === 'string' && EPHEMERAL.has(value);
+}
+
 /**
- * Decodes one pub/sub payload. Returns undefined for anything that is not a
- * well-formed event, so the caller can log and drop it; never throws.
+ * Decodes one pub/sub payload of a user's channel: a logged event (it has a cursor) or
+ * an ephemeral one (typing, presence: no cursor). Returns undefined for anything else,
+ * so the caller can log and drop it; never throws.
  */
-export function decodeEnvelope(payload: string): EventEnvelope | undefined {
+export function decodeChannelMessage(payload: string): EventEnvelope | EphemeralEnvelope | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(payload);
@@ -21,6 +27,10 @@ export function decodeEnvelope(payload: string): EventEnvelope | undefined {
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const { type, cursor, ts, data } = parsed as Record<string, unknown>;
+  if (cursor === undefined && isEphemeralType(type)) {
+    if (typeof ts !== 'number' || typeof data !== 'object' || data === null) return undefined;
+    return { type, ts, data: JSON.stringify(data) };
+  }
   if (!isEventType(type) || typeof ts !== 'number' || typeof data !== 'object' || data === null) return undefined;
   const position = parseCursor(cursor);
   if (!position) return undefined;

@@ -10,7 +10,7 @@
  * their data are the contract's (libs/contract/stream-events.ts).
  */
 
-import type { EventType } from '#libs/contract';
+import type { EphemeralDataByType, EphemeralType, EventType } from '#libs/contract';
 
 export interface EventEnvelope {
   type: EventType;
@@ -22,4 +22,25 @@ export interface EventEnvelope {
   ts: number;
   /** The event's data as JSON text, exactly as published. */
   data: string;
+}
+
+/**
+ * An ephemeral event (libs/contract/ephemeral-events.ts) on the same channel: no cursor,
+ * never in the log, so never replayed:
+ *
+ *   {"type":"typing","ts":1764089912345,"data":{"conversationId":"7","userId":"42"}}
+ *
+ * `ts` is when it was published, in ms: the stream service drops a `typing` older than
+ * TYPING_MAX_AGE_MS instead of delivering it late.
+ */
+export interface EphemeralEnvelope {
+  type: EphemeralType;
+  ts: number;
+  /** The event's data as JSON text, exactly as published. */
+  data: string;
+}
+
+/** The wire text of an ephemeral event. */
+export function encodeEphemeral<T extends EphemeralType>(type: T, data: EphemeralDataByType[T], ts: number): string {
+  return JSON.stringify({ type, ts, data });
 }

@@ -1,8 +1,16 @@
 // The events lib's public surface: Redis names, event payloads, cursors, appending to and
-// reading from a user's event log.
+// reading from a user's event log, and the ephemeral events (typing, presence).
 export { createEventChannels, type EventChannels } from './channels';
 export { parseCursor } from './cursor';
 export { createEventAppender, type AppendRequest, type EventAppender } from './event-appender';
-export { decodeEnvelope } from './event-codec';
+export { decodeChannelMessage } from './event-codec';
 export { createEventLogReader, type EventLogReader } from './event-log-reader';
-export type { EventEnvelope } from './event-types';
+export { encodeEphemeral, type EphemeralEnvelope, type EventEnvelope } from './event-types';
+export { createTypingNotifier, type TypingNotifier, type TypingOutcome } from './typing-notifier';
+export {
+  createPresenceStore,
+  LAST_SEEN_RETENTION_MS,
+  type PresenceEntry,
+  type PresenceStore,
+  type PresenceTransition,
+} from './presence-store';

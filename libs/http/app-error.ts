@@ -24,6 +24,9 @@ export const notFound = (message = 'Not found', code = 'not_found') => new AppEr
 export const notAcceptable = (message: string) => new AppError(406, 'not_acceptable', message);
 export const validationFailed = (fields: Record<string, string>, message = 'Validation failed') =>
   new AppError(422, 'validation_failed', message, fields);
+/** Too often: the client may try again after `retryAfterSeconds`. */
+export const tooManyRequests = (message: string, code: string, retryAfterSeconds: number) =>
+  new AppError(429, code, message, undefined, { 'Retry-After': String(retryAfterSeconds) });
 /** A dependency is down or the service is stopping: the client may retry, after `retryAfterSeconds` when given. */
 export const serviceUnavailable = (message: string, code = 'unavailable', retryAfterSeconds?: number) =>
   new AppError(

@@ -8,6 +8,7 @@ export {
   notAcceptable,
   notFound,
   serviceUnavailable,
+  tooManyRequests,
   unauthorized,
   validationFailed,
 } from './app-error';

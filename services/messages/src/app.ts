@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { TokenService } from '#libs/auth';
 import type { Database } from '#libs/db';
+import type { PresenceStore, TypingNotifier } from '#libs/events';
 import { errorMiddleware, jsonBody, requestLogger, answerUnservedMethods } from '#libs/koa';
 import type { Logger } from '#libs/logger';
 import { httpRequestMetrics } from '#libs/metrics';
@@ -12,6 +13,8 @@ import { createUserRepository } from './data/user-repository';
 import { createAuthService } from './domain/auth-service';
 import { createConversationService } from './domain/conversation-service';
 import { createMessageService } from './domain/message-service';
+import { createPresenceService } from './domain/presence-service';
+import { createTypingService } from './domain/typing-service';
 import { createUserService } from './domain/user-service';
 import type { GithubClient } from './oauth/github-client';
 import { createGithubLoginFlow } from './oauth/github-login-flow';
@@ -29,6 +32,10 @@ export interface AppDependencies {
   tokens: TokenService;
   /** Called after each commit that queued events: wakes the outbox relay (never waits). */
   eventsCommitted: () => void;
+  /** Publishes `typing` notices (through Redis: the only requests that touch it). */
+  typingNotifier: TypingNotifier;
+  /** Where presence is read and watches registered; undefined with PRESENCE=off. */
+  presence: PresenceStore | undefined;
   checkHealth: HealthCheck;
   logger: Logger;
   /** The service's metrics registry (request durations go there), and the count of messages sent. */
@@ -43,6 +50,8 @@ export function createApp({
   db,
   tokens,
   eventsCommitted,
+  typingNotifier,
+  presence,
   checkHealth,
   logger,
   metrics,
@@ -51,7 +60,8 @@ export function createApp({
 }: AppDependencies): Koa {
   const users = createUserRepository(db);
   const auth = createAuthService(users, tokens);
-  const conversations = createConversationService(createConversationRepository(db), users);
+  const conversationRepository = createConversationRepository(db);
+  const conversations = createConversationService(conversationRepository, users);
   const messages = createMessageService(createMessageRepository(db), eventsCommitted);
   const authenticated = requireUser(auth);
   const participant = requireSession(auth);
@@ -73,7 +83,13 @@ export function createApp({
     authRoutes(auth, authenticated, { devLogin, github: !!github }),
     ...(githubFlow ? [oauthRoutes(githubFlow)] : []),
     userRoutes(createUserService(users), authenticated),
-    conversationRoutes(conversations, authenticated, participant),
+    conversationRoutes(
+      conversations,
+      authenticated,
+      participant,
+      createTypingService(conversationRepository, typingNotifier),
+      createPresenceService(presence, conversationRepository, logger),
+    ),
     messageRoutes(messages, participant, metrics.messageSent),
   ]) {
     app.use(router.routes());

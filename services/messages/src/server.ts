@@ -2,7 +2,7 @@ import pg from 'pg';
 import { createTokenService } from '#libs/auth';
 import type { Config } from '#libs/config';
 import { connectDatabase, createDatabase, type Database } from '#libs/db';
-import { createEventChannels, createEventAppender } from '#libs/events';
+import { createEventChannels, createEventAppender, createPresenceStore, createTypingNotifier } from '#libs/events';
 import { createHttpServer, closeServer, listen } from '#libs/http';
 import { createLogger, type Logger } from '#libs/logger';
 import type { RunningService } from '#libs/service';
@@ -33,7 +33,8 @@ export interface RunningServer extends RunningService {
 /**
  * Starts the messages service on config.host:config.messages.port (0 picks a free
  * port), with its outbox relay. Fails fast, naming the URL, when PostgreSQL or Redis
- * cannot be reached; once started, requests never touch Redis.
+ * cannot be reached; once started, only ephemeral requests (typing, presence) touch
+ * Redis: sending and reading never wait on it.
  */
 export async function start(config: Config, deps: MessagesServerDeps = {}): Promise<RunningServer> {
   const logger = deps.logger ?? createLogger({ name: 'messages', level: config.logLevel, format: config.logFormat });
@@ -66,9 +67,10 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
   const registry = createMetricsRegistry();
   const openDatabase = db;
   const metrics = createMessagesMetrics(registry, () => readOutboxBacklog(openDatabase));
+  const channels = createEventChannels(config.events.prefix);
   const relay = createOutboxRelay({
     pool: relayPool,
-    appender: createEventAppender(redis, createEventChannels(config.events.prefix), config.events),
+    appender: createEventAppender(redis, channels, config.events),
     logger,
     settings: deps.relay,
     metrics: metrics.relay,
@@ -79,6 +81,10 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
     db,
     tokens: createTokenService(config.auth),
     eventsCommitted: relay.nudge,
+    // The relay's connection: its one-second command timeout and no offline queue suit
+    // a request too (a typing notice fails fast while Redis is away).
+    typingNotifier: createTypingNotifier(redis, channels),
+    presence: config.presence ? createPresenceStore(redis, channels) : undefined,
     checkHealth: createHealthCheck(db, redis),
     logger,
     metrics: { registry, messageSent: metrics.messageSent },

@@ -20,7 +20,7 @@ describe('POST /api/conversations', () => {
     expect(response.body).toEqual({
       id: expect.stringMatching(/^\d+$/),
       createdAt: expect.stringMatching(ISO_8601),
-      otherParticipant: { id: bob.id, username: bob.username, avatarUrl: null },
+      otherParticipant: { id: bob.id, username: bob.username, avatarUrl: null, online: false, lastSeenAt: null },
       lastMessage: null,
       hasUnreadMessages: false,
       unreadCount: 0,
@@ -114,7 +114,7 @@ describe('GET /api/conversations/:id and /other_participant', () => {
     expect(forBob.body).toEqual({
       id: conversationId,
       createdAt: expect.stringMatching(ISO_8601),
-      otherParticipant: { id: alice.id, username: alice.username, avatarUrl: null },
+      otherParticipant: { id: alice.id, username: alice.username, avatarUrl: null, online: false, lastSeenAt: null },
       lastMessage: { ...sent, mine: false },
       hasUnreadMessages: true,
       unreadCount: 1,

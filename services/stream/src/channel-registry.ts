@@ -1,8 +1,9 @@
-import { type EventChannels, decodeEnvelope } from '#libs/events';
+import { TYPING_MAX_AGE_MS } from '#libs/contract';
+import { type EphemeralEnvelope, type EventChannels, decodeChannelMessage } from '#libs/events';
 import type { Logger } from '#libs/logger';
 import type { ChannelSubscriber } from '#libs/redis';
 import type { SseConnection } from './sse-connection';
-import { toFanOutEvent } from './sse-frames';
+import { toEphemeralFrame, toFanOutEvent } from './sse-frames';
 
 interface ChannelEntry {
   userId: string;
@@ -105,10 +106,19 @@ export function createChannelRegistry(
     const entry = entries.get(channel);
     // A message in flight when the last tab left: nobody here wants it.
     if (!entry) return;
-    const envelope = decodeEnvelope(payload);
+    const envelope = decodeChannelMessage(payload);
     if (!envelope) return reportDropped(channel, payload.length);
+    if (!('cursor' in envelope)) return dispatchEphemeral(entry, envelope);
     const event = toFanOutEvent(envelope);
     for (const connection of entry.connections) connection.deliver(event);
+  }
+
+  /** Typing and presence: to the user's live tabs now, or to nobody. */
+  function dispatchEphemeral(entry: ChannelEntry, envelope: EphemeralEnvelope): void {
+    // "… is typing" shown seconds late would be wrong (the message may be sent by then).
+    if (envelope.type === 'typing' && Date.now() - envelope.ts > TYPING_MAX_AGE_MS) return;
+    const event = toEphemeralFrame(envelope);
+    for (const connection of entry.connections) connection.deliverEphemeral(event);
   }
 
   function reportDropped(channel: string, bytes: number): void {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Koa from 'koa';
 import { createTokenVerifier } from '#libs/auth';
 import type { Config } from '#libs/config';
-import { createEventChannels, createEventLogReader } from '#libs/events';
+import { createEventChannels, createEventLogReader, createPresenceStore } from '#libs/events';
 import { createHttpServer, closeServer, listen } from '#libs/http';
 import { createLogger, type Logger } from '#libs/logger';
 import type { RunningService } from '#libs/service';
@@ -55,6 +55,7 @@ export async function start(config: Config, deps: StreamDeps = {}): Promise<Stre
     settings: config.stream,
     limits,
     tallies,
+    presence: config.presence ? createPresenceStore(redis, channels) : undefined,
   });
   const registry = createMetricsRegistry();
   registerStreamMetrics(registry, tallies, hub.stats);

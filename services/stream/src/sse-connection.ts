@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { parseCursor, type EventEnvelope } from '#libs/events';
-import { eventFrame, readyFrame, resyncFrame, retryFrame, type FanOutEvent } from './sse-frames';
+import { eventFrame, readyFrame, resyncFrame, retryFrame, type EphemeralFrame, type FanOutEvent } from './sse-frames';
 import type { CloseReason, StreamTallies } from './stream-metrics';
 
 export type ConnectionState = 'catching-up' | 'live' | 'closed';
@@ -118,6 +118,16 @@ export class SseConnection {
     } else if (this.state === 'catching-up') {
       this.buffer(event);
     }
+  }
+
+  /**
+   * An ephemeral event (typing, presence): written only to a live stream. One that is
+   * catching up from the log drops it rather than buffer it: it would come late, and
+   * being ephemeral it is never replayed either.
+   */
+  deliverEphemeral(event: EphemeralFrame): void {
+    if (this.state !== 'live' || !this.write(event.frame)) return;
+    this.options.tallies.delivered[event.type] += 1;
   }
 
   private advance(event: FanOutEvent): void {

@@ -1,5 +1,5 @@
-import type { EventType } from '#libs/contract';
-import type { EventEnvelope } from '#libs/events';
+import type { EphemeralType, EventType } from '#libs/contract';
+import type { EphemeralEnvelope, EventEnvelope } from '#libs/events';
 
 /**
  * The SSE wire format (https://html.spec.whatwg.org/multipage/server-sent-events.html).
@@ -33,6 +33,20 @@ export function toFanOutEvent(envelope: EventEnvelope): FanOutEvent {
 /** A message has no `event:` field, so `EventSource.onmessage` receives it; other types are named. */
 export function eventFrame({ type, cursor, data }: EventEnvelope): string {
   return type === 'message' ? `id: ${cursor}\ndata: ${data}\n\n` : `id: ${cursor}\nevent: ${type}\ndata: ${data}\n\n`;
+}
+
+/** An ephemeral event, formatted once per process like a FanOutEvent. */
+export interface EphemeralFrame {
+  type: EphemeralType;
+  frame: Buffer;
+}
+
+/**
+ * Typing and presence: named, and without `id:`, so the client's Last-Event-ID (its
+ * cursor) never moves for them and a resume neither repeats nor skips anything.
+ */
+export function toEphemeralFrame({ type, data }: EphemeralEnvelope): EphemeralFrame {
+  return { type, frame: Buffer.from(`event: ${type}\ndata: ${data}\n\n`) };
 }
 
 export function retryFrame(retryMs: number): string {

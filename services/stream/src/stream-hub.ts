@@ -1,11 +1,12 @@
 import type { ServerResponse } from 'node:http';
-import type { EventChannels, EventLogReader } from '#libs/events';
+import type { EventChannels, EventLogReader, PresenceStore } from '#libs/events';
 import type { Logger } from '#libs/logger';
 import type { ChannelSubscriber } from '#libs/redis';
 import { catchUp } from './catch-up';
 import { createChannelRegistry } from './channel-registry';
 import { createExpiryWheel } from './expiry-wheel';
 import { createHeartbeatWheel } from './heartbeat-wheel';
+import { createPresenceTracker, type PresenceTracker } from './presence-tracker';
 import { SseConnection } from './sse-connection';
 import { PING_FRAME, REAUTH_FRAME, reconnectFrame } from './sse-frames';
 import type { StreamLimits } from './stream-limits';
@@ -32,6 +33,8 @@ export interface StreamHubStats {
   expiryBuckets: number;
   heartbeats: number;
   subscriberListeners: number;
+  /** Users whose presence this instance keeps (0 with PRESENCE=off). */
+  presenceUsers: number;
 }
 
 /**
@@ -69,6 +72,8 @@ export function createStreamHub(options: {
   settings: StreamHubSettings;
   limits: StreamLimits;
   tallies: StreamTallies;
+  /** Where presence is kept; undefined with PRESENCE=off (nothing written). */
+  presence?: PresenceStore;
 }): StreamHub {
   const { subscriber, reader, channels, logger, settings, limits, tallies } = options;
   const registry = createChannelRegistry(subscriber, channels, logger);
@@ -79,7 +84,21 @@ export function createStreamHub(options: {
   subscriber.on('lost', recover);
 
   // Process-wide intervals rather than a timer per stream, for heartbeats and for expiry.
-  const heartbeat = createHeartbeatWheel<SseConnection>(settings.heartbeatMs, (c) => c.write(PING_FRAME));
+  // Each heartbeat tick also refreshes the presence of the users dealt into its slot.
+  const heartbeat = createHeartbeatWheel<SseConnection>(
+    settings.heartbeatMs,
+    (c) => c.write(PING_FRAME),
+    undefined,
+    options.presence ? (slot) => presence?.refresh(slot) : undefined,
+  );
+  const presence: PresenceTracker | undefined =
+    options.presence &&
+    createPresenceTracker({
+      store: options.presence,
+      logger,
+      heartbeatMs: settings.heartbeatMs,
+      slots: heartbeat.slots,
+    });
   const expiry = createExpiryWheel<SseConnection>((connection) => connection.end(REAUTH_FRAME, 'token_expired'));
 
   async function open(res: ServerResponse, request: OpenStreamRequest): Promise<SseConnection | undefined> {
@@ -111,6 +130,7 @@ export function createStreamHub(options: {
     tallies.opened += 1;
     // Registered (so live events are buffered for it) and subscribed before its history is read.
     registry.join(connection);
+    presence?.joined(connection.userId);
     const expiryKey = expiry.add(connection, request.expiresAt.getTime());
     const heartbeatSlot = heartbeat.add(connection);
     // Registered last: it runs at once if the connection already closed.
@@ -118,6 +138,7 @@ export function createStreamHub(options: {
       expiry.remove(connection, expiryKey);
       heartbeat.remove(connection, heartbeatSlot);
       registry.leave(connection);
+      presence?.left(connection.userId);
       limits.release(connection.userId);
       recordClose(connection);
     });
@@ -194,6 +215,7 @@ export function createStreamHub(options: {
       expiryBuckets: expiry.size(),
       heartbeats: heartbeat.size(),
       subscriberListeners: subscriber.listenerCount('message'),
+      presenceUsers: presence?.users() ?? 0,
     };
   }
 

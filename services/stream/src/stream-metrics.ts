@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { EVENT_TYPES, type EventType } from '#libs/contract';
+import { EPHEMERAL_TYPES, EVENT_TYPES, type EphemeralType, type EventType } from '#libs/contract';
 import { TallyHistogram } from '#libs/metrics';
 
 /** Why a stream ended: the `reason` label of `messenger_stream_connections_closed_total`. */
@@ -16,7 +16,11 @@ export const CLOSE_REASONS: readonly CloseReason[] = [
 // from an outbox that backed up is in the last.
 const LAG_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-const zeroByType = () => Object.fromEntries(EVENT_TYPES.map((type) => [type, 0])) as Record<EventType, number>;
+const zeroByType = () =>
+  Object.fromEntries([...EVENT_TYPES, ...EPHEMERAL_TYPES].map((type) => [type, 0])) as Record<
+    EventType | EphemeralType,
+    number
+  >;
 const zeroByReason = () => Object.fromEntries(CLOSE_REASONS.map((r) => [r, 0])) as Record<CloseReason, number>;
 
 /**
@@ -26,7 +30,7 @@ const zeroByReason = () => Object.fromEntries(CLOSE_REASONS.map((r) => [r, 0])) 
 export class StreamTallies {
   opened = 0;
   readonly closed = zeroByReason();
-  /** Live events written to a socket, by type. */
+  /** Live events written to a socket, by type (the ephemeral typing and presence included). */
   readonly delivered = zeroByType();
   /** Events written from the log while catching a stream up. */
   catchUpEvents = 0;

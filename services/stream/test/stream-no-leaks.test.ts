@@ -58,6 +58,7 @@ test(`When ${CONNECTIONS} streams connect and disconnect, 50 at a time over ${US
     expiryBuckets: 0,
     heartbeats: 0,
     subscriberListeners: 1,
+    presenceUsers: 0,
   });
   await eventually(async () => (await admin.pubsub('CHANNELS')).length === 0, 'every channel to be unsubscribed');
   expect(process.listenerCount('SIGTERM') + process.listenerCount('exit')).toBe(listenersBefore);

@@ -7,7 +7,7 @@ import { createConditionWaiters } from './stream-condition-waiters';
  */
 export interface RecordedEventSource {
   source: EventSource;
-  /** Every event, in order: `type` is "message", "read", "resync", "reauth" or "reconnect". */
+  /** Every event, in order: `type` is "message", "read", "resync", "reauth", "reconnect", "typing" or "presence". */
   received: { type: string; id: string; data: string }[];
   /** The `ready` events (one per stream opened: its starting cursor), apart from `received`. */
   ready: { id: string; data: string }[];
@@ -22,7 +22,7 @@ export interface RecordedEventSource {
   close(): void;
 }
 
-const NAMED_EVENTS = ['read', 'resync', 'reauth', 'reconnect'];
+const NAMED_EVENTS = ['read', 'resync', 'reauth', 'reconnect', 'typing', 'presence'];
 
 export function openEventSource(
   baseUrl: string,

@@ -129,6 +129,19 @@ export function createConversationRepository(db: Database) {
     return rows[0] && toConversationRecord(rows[0]);
   }
 
+  /**
+   * The other participant of a conversation of `userId`'s, or undefined when it is
+   * missing or not theirs: the participant check of the routes that need no more.
+   */
+  async function findOtherParticipantId(conversationId: string, userId: string): Promise<string | undefined> {
+    const rows = await db.$queryRaw<{ other_id: bigint }[]>`
+      SELECT op.user_id AS other_id
+      FROM participants me
+      JOIN participants op ON op.conversation_id = me.conversation_id AND op.user_id <> me.user_id
+      WHERE me.conversation_id = ${BigInt(conversationId)} AND me.user_id = ${BigInt(userId)}`;
+    return rows[0] && String(rows[0].other_id);
+  }
+
   /** Where a page after this conversation starts, or undefined when it is not a listed conversation of the user's. */
   async function findPageKey(conversationId: string, userId: string): Promise<ConversationKey | undefined> {
     const rows = await db.$queryRaw<{ active_at: Date }[]>`
@@ -159,7 +172,7 @@ export function createConversationRepository(db: Database) {
     return rows.map(toConversationRecord);
   }
 
-  return { findOrCreateForPair, findForUser, findPageKey, listForUser };
+  return { findOrCreateForPair, findForUser, findOtherParticipantId, findPageKey, listForUser };
 }
 
 export type ConversationRepository = ReturnType<typeof createConversationRepository>;

@@ -1,4 +1,4 @@
-import type { Conversation, Message, ReadReceipt, User } from '#libs/contract';
+import type { Conversation, Message, Participant, PresenceState, ReadReceipt, User } from '#libs/contract';
 import type { ConversationRecord, MessageRecord, UserRecord } from '../data/records';
 
 export function presentUser(user: UserRecord): User {
@@ -21,12 +21,25 @@ export function presentReadReceipt(conversationId: string, readerId: string, rea
   return { conversationId, userId: readerId, readAt: readAt.toISOString() };
 }
 
-export function presentConversation(conversation: ConversationRecord, viewerId: string): Conversation {
+/** The other participant, with their presence when it is known (PRESENCE on, Redis answered). */
+function presentParticipant(user: UserRecord, presence: PresenceState | undefined): Participant {
+  if (!presence) return presentUser(user);
+  return { ...presentUser(user), online: presence.online, lastSeenAt: presence.lastSeenAt };
+}
+
+export function presentConversation(
+  conversation: ConversationRecord,
+  viewerId: string,
+  presence?: ReadonlyMap<string, PresenceState>,
+): Conversation {
   const last = conversation.lastMessage;
   return {
     id: conversation.id,
     createdAt: conversation.createdAt.toISOString(),
-    otherParticipant: presentUser(conversation.otherParticipant),
+    otherParticipant: presentParticipant(
+      conversation.otherParticipant,
+      presence?.get(conversation.otherParticipant.id),
+    ),
     lastMessage: last ? presentMessage(last, viewerId) : null,
     // Unread: the last message is the other participant's and newer than the viewer's marker.
     hasUnreadMessages: !!last && last.userId !== viewerId && last.createdAt > conversation.messagesReadAt,
