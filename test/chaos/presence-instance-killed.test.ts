@@ -1,16 +1,15 @@
-import { useMessagesApp } from '../support/messages-app';
-import { loginUser, startConversation, type TestUser } from '../support/messages-client';
-import { eventually } from '../support/eventually';
-import { TEST_JWT_SECRET } from '../support/stream-fixture';
-import { startStreamProcess, type StreamProcess } from '../support/stream-process';
-import { openRawStream, type RawStream } from '../support/stream-raw-client';
+import { useMessagesApp } from '../support/messages/messages-app';
+import { loginUser, startConversation, type TestUser } from '../support/messages/messages-client';
+import { eventually } from '../support/product/eventually';
+import { startStreamProcess, type StreamProcess } from '../support/stream/stream-process';
+import { openRawStream, type RawStream } from '../support/stream/stream-raw-client';
 
 // A stream instance killed (SIGKILL: no close, no goodbye) stops refreshing its users'
 // presence: once their entries lapse (2 heartbeats) they read as offline, last seen
 // when the entry lapsed. A short heartbeat keeps the test short.
 const HEARTBEAT_MS = 300;
 const ALIVE_MS = 2 * HEARTBEAT_MS;
-const messages = useMessagesApp({ env: { JWT_SECRET: TEST_JWT_SECRET } });
+const messages = useMessagesApp();
 const { api } = messages;
 let instance: StreamProcess;
 let bobTab: RawStream | undefined;

@@ -1,10 +1,10 @@
 import { createLogger } from '#libs/logger';
 import { createRedisClient, type RedisClient } from '#libs/redis';
-import { useMessagesAndStream } from '../../../test/support/messages-and-stream';
-import { loginUser, sendMessage, startConversation } from '../../../test/support/messages-client';
-import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
-import { untilOpenStreams } from '../../../test/support/stream-fixture';
-import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
+import { useMessagesAndStream } from '../../../test/support/product/messages-and-stream';
+import { loginUser, sendMessage, startConversation } from '../../../test/support/messages/messages-client';
+import { closedAfterEach } from '../../../test/support/stream/stream-closed-after-each';
+import { untilOpenStreams } from '../../../test/support/stream/stream-fixture';
+import { openRawStream, type RawStream } from '../../../test/support/stream/stream-raw-client';
 
 // PRESENCE=off: online and last seen appear nowhere, watching is refused, and the
 // stream service writes no presence at all.

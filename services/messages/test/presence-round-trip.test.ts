@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import { createEventChannels, createPresenceStore } from '#libs/events';
-import { startCountingProxy, type CountingProxy } from '../../../test/support/counting-proxy';
-import { useMessagesApp } from '../../../test/support/messages-app';
-import { loginUser, startConversation } from '../../../test/support/messages-client';
-import { createPrivateDatabase, type PrivateDatabase } from '../../../test/support/private-database';
-import { startPrivateRedis, type PrivateRedis } from '../../../test/support/private-redis';
+import { startCountingProxy, type CountingProxy } from '../../../test/support/infra/counting-proxy';
+import { useMessagesApp } from '../../../test/support/messages/messages-app';
+import { loginUser, startConversation } from '../../../test/support/messages/messages-client';
+import { createPrivateDatabase, type PrivateDatabase } from '../../../test/support/infra/private-database';
+import { startPrivateRedis, type PrivateRedis } from '../../../test/support/infra/private-redis';
 
 // The list page reads its participants' presence in one Redis round trip, whatever its
 // length. Counted on a redis-server of this file's own (INFO commandstats), reached

@@ -1,12 +1,17 @@
 import { PRESENCE_WATCH_TTL_MS } from '#libs/contract';
 import { createRedisClient, type RedisClient } from '#libs/redis';
 import { createLogger } from '#libs/logger';
-import { eventually } from '../../../test/support/eventually';
-import { useMessagesAndStream } from '../../../test/support/messages-and-stream';
-import { loginUser, sendMessage, startConversation, type TestUser } from '../../../test/support/messages-client';
-import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
-import { untilOpenStreams } from '../../../test/support/stream-fixture';
-import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
+import { eventually } from '../../../test/support/product/eventually';
+import { useMessagesAndStream } from '../../../test/support/product/messages-and-stream';
+import {
+  loginUser,
+  sendMessage,
+  startConversation,
+  type TestUser,
+} from '../../../test/support/messages/messages-client';
+import { closedAfterEach } from '../../../test/support/stream/stream-closed-after-each';
+import { untilOpenStreams } from '../../../test/support/stream/stream-fixture';
+import { openRawStream, type RawStream } from '../../../test/support/stream/stream-raw-client';
 
 // Presence: a user is online while a stream of theirs is open anywhere; partners read
 // it in the conversation payloads, and only watchers get live `presence` events.

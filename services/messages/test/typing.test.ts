@@ -1,15 +1,15 @@
 import { TYPING_MAX_AGE_MS } from '#libs/contract';
 import { encodeEphemeral } from '#libs/events';
-import { useMessagesAndStream } from '../../../test/support/messages-and-stream';
+import { useMessagesAndStream } from '../../../test/support/product/messages-and-stream';
 import {
   loginUser,
   sendMessage,
   startConversation,
   type ApiClient,
   type TestUser,
-} from '../../../test/support/messages-client';
-import { closedAfterEach } from '../../../test/support/stream-closed-after-each';
-import { openRawStream, type RawStream } from '../../../test/support/stream-raw-client';
+} from '../../../test/support/messages/messages-client';
+import { closedAfterEach } from '../../../test/support/stream/stream-closed-after-each';
+import { openRawStream, type RawStream } from '../../../test/support/stream/stream-raw-client';
 
 // `POST /api/conversations/:id/typing`: an ephemeral `typing` event to the other
 // participant's open tabs, rate-limited, never logged, never replayed.
