@@ -17,10 +17,12 @@ import { renderReport } from './report/results-table';
 import { endToEndAvailable, runEndToEnd, type EndToEndResult } from './scenarios/end-to-end-scenario';
 import { runFanOutSweep, type FanOutResult } from './scenarios/fan-out-scenario';
 import { runIdle, type IdleResult } from './scenarios/idle-scenario';
+import { runWrite, writeAvailable, type WriteResult } from './scenarios/write-scenario';
+import { writeTarget } from './report/write-table';
 import { createTokenSigner } from './scenarios/token-signer';
 
 /**
- * `npm run bench [-- --quick] [--profile] [--systems=product,cluster,raw,socketio] [--scenarios=fanout,idle,e2e]`
+ * `npm run bench [-- --quick] [--profile] [--systems=product,cluster,raw,socketio] [--scenarios=fanout,idle,e2e,write]`
  *
  * The coordinator: starts a private redis-server, the systems under test, the
  * publisher and the client workers as separate processes, runs the scenarios, and
@@ -91,6 +93,7 @@ async function main() {
   const fanOut: FanOutResult[] = [];
   const idle: IdleResult[] = [];
   let endToEnd: EndToEndResult | null = null;
+  let write: WriteResult | null = null;
   const loadBefore = os.loadavg();
 
   if (options.scenarios.includes('fanout')) {
@@ -136,6 +139,22 @@ async function main() {
       }
     }
   }
+  if (options.scenarios.includes('write')) {
+    if (!systems.includes('product')) notes.push('write path skipped: the product was not run');
+    else if (!writeAvailable()) notes.push('write path skipped: services/messages/src/main.ts does not exist yet');
+    else {
+      log(
+        `\n-- write path: ${options.write.clients} clients over ${options.write.conversations} conversations, ${options.write.rounds} round(s)`,
+      );
+      try {
+        write = await runWrite(options, { ...env, prefix: 'bench-write' }, { log });
+      } catch (error) {
+        notes.push(`write path failed: ${(error as Error).message}`);
+        log(`  write failed: ${(error as Error).message}`);
+      }
+      await redis.flush();
+    }
+  }
   const loadAfter = os.loadavg();
   await pool.stop();
   const redisVersion = await redis.version();
@@ -145,7 +164,7 @@ async function main() {
   if (options.quick)
     notes.push('quick run: reduced connection counts and step durations; targets are stated for the full run');
   const comparison = compare(fanOut, idle, options.fanOut.rates);
-  const targets = checkTargets(fanOut, idle, endToEnd, comparison);
+  const targets = [...checkTargets(fanOut, idle, endToEnd, comparison), writeTarget(write)];
   const machine = {
     nproc: Number(command('nproc', [])),
     cpuModel: /Model name:\s*(.+)/.exec(command('lscpu', []))?.[1]?.trim() ?? 'unknown',
@@ -182,6 +201,7 @@ async function main() {
       fanOut: options.fanOut,
       idle: options.idle,
       endToEnd: options.endToEnd,
+      write: options.write,
       clientWorkers: options.clientWorkers,
       redis:
         'private redis-server 127.0.0.1, --save "" --appendonly no, default client-output-buffer-limit for all systems',
@@ -190,19 +210,20 @@ async function main() {
     fanOut,
     idle,
     endToEnd,
+    write,
     comparison,
     targets,
     notes,
   };
 
-  const report = renderReport({ fanOut, idle, endToEnd, comparison, targets, notes });
+  const report = renderReport({ fanOut, idle, endToEnd, write, comparison, targets, notes });
   log(report);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   // Only a complete, unmodified full run may replace the committed figures.
   const complete =
     (['product', 'raw', 'socketio'] as const).every((id) => options.systems.includes(id)) &&
-    options.scenarios.length === 3 &&
+    options.scenarios.length === 4 &&
     !options.probing;
   const suffix = options.quick ? '-quick' : complete ? '' : '-partial';
   const json = JSON.stringify(results, null, 2) + '\n';

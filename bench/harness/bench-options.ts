@@ -10,7 +10,7 @@ export interface BenchOptions {
   probing: boolean;
   profile: boolean;
   systems: SystemId[];
-  scenarios: ('fanout' | 'idle' | 'e2e')[];
+  scenarios: ('fanout' | 'idle' | 'e2e' | 'write')[];
   clientWorkers: number;
   /** Parallel connects per worker while opening connections. */
   connectLanes: number;
@@ -36,6 +36,15 @@ export interface BenchOptions {
     /** The write path's limit: the first rate whose p99 exceeds this. */
     limitP99Ms: number;
   };
+  /** The write path: closed-loop sends, the product against the raw write baseline and pgbench. */
+  write: {
+    clients: number;
+    conversations: number;
+    durationMs: number;
+    warmupMs: number;
+    /** Each round runs every system once, in an order that alternates between rounds. */
+    rounds: number;
+  };
 }
 
 export const SUSTAINED_P99_MS = 50;
@@ -47,9 +56,10 @@ export function parseOptions(argv: string[]): BenchOptions {
     return arg ? arg.slice(name.length + 3).split(',') : undefined;
   };
   const systems = (listArg('systems') ?? SYSTEM_IDS) as BenchOptions['systems'];
-  const scenarios = (listArg('scenarios') ?? ['fanout', 'idle', 'e2e']) as BenchOptions['scenarios'];
+  const scenarios = (listArg('scenarios') ?? ['fanout', 'idle', 'e2e', 'write']) as BenchOptions['scenarios'];
   for (const s of systems) if (!SYSTEM_IDS.includes(s)) throw new Error(`unknown system ${s}`);
-  for (const s of scenarios) if (!['fanout', 'idle', 'e2e'].includes(s)) throw new Error(`unknown scenario ${s}`);
+  for (const s of scenarios)
+    if (!['fanout', 'idle', 'e2e', 'write'].includes(s)) throw new Error(`unknown scenario ${s}`);
   const probing = ['rates', 'connections', 'idle'].some((name) => listArg(name) !== undefined);
   const base = { quick, probing, profile: argv.includes('--profile'), systems, scenarios };
   const options = quick ? quickOptions(base) : fullOptions(base);
@@ -93,6 +103,7 @@ function quickOptions(base: BaseOptions): BenchOptions {
       },
       idle: { counts: [1000, 2000] },
       endToEnd: { tabs: 1000, rates: [100, 400], stepMs: 2000, warmupMs: 1000, drainMs: 1500, limitP99Ms: 100 },
+      write: { clients: 16, conversations: 200, durationMs: 3000, warmupMs: 1000, rounds: 1 },
     };
   }
 }
@@ -120,5 +131,6 @@ function fullOptions(base: BaseOptions): BenchOptions {
       drainMs: 3000,
       limitP99Ms: 100,
     },
+    write: { clients: 16, conversations: 200, durationMs: 8000, warmupMs: 2000, rounds: 2 },
   };
 }
