@@ -35,6 +35,7 @@ export function renderWrite(w: WriteResult): string {
         'postgres cpu %',
         'service cpu %',
         'postgres µs/send',
+        'service µs/send',
         'load 1m',
       ],
       w.runs.map((r) => [
@@ -47,6 +48,7 @@ export function renderWrite(w: WriteResult): string {
         r.postgresCpuPercent,
         r.serviceCpuPercent,
         n(r.postgresUsPerSend),
+        n(r.serviceUsPerSend),
         r.loadAverage,
       ]),
     ),

@@ -49,6 +49,8 @@ export interface WriteRun {
   serviceCpuPercent: number;
   /** PostgreSQL CPU per send, µs. */
   postgresUsPerSend: number;
+  /** The service's (or pgbench's) CPU per send, µs: on a shared machine a single-threaded service gets a share of a core, so its cost per send compares better than its rate. */
+  serviceUsPerSend: number;
   loadAverage: number;
 }
 
@@ -129,6 +131,7 @@ export async function runWrite(
             postgresCpuPercent: Math.round(result.postgresCpuPercent),
             serviceCpuPercent: Math.round(result.clientCpuPercent),
             postgresUsPerSend: Math.round((result.postgresCpuPercent / 100 / result.perSecond) * 1e6),
+            serviceUsPerSend: Math.round((result.clientCpuPercent / 100 / result.perSecond) * 1e6),
             loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
           };
           result.latencies.destroy();
@@ -241,6 +244,7 @@ async function measureService(
     const result = await running;
     const histogram = mergeEncoded([result.latencies]);
     const postgresCpu = postgresCpuPercent(pgFrom, pgTo);
+    const serviceCpu = cpuPercent(serviceFrom, serviceTo);
     const run: WriteRun = {
       system,
       round,
@@ -250,8 +254,9 @@ async function measureService(
       firstError: result.firstError,
       latency: summarize(histogram),
       postgresCpuPercent: Math.round(postgresCpu),
-      serviceCpuPercent: Math.round(cpuPercent(serviceFrom, serviceTo)),
+      serviceCpuPercent: Math.round(serviceCpu),
       postgresUsPerSend: Math.round((postgresCpu / 100 / result.perSecond) * 1e6),
+      serviceUsPerSend: Math.round((serviceCpu / 100 / result.perSecond) * 1e6),
       loadAverage,
     };
     histogram.destroy();
