@@ -41,14 +41,15 @@ export function postgresCpuMark(pids: number[]): PostgresCpuMark {
   return { marks, at: performance.now() };
 }
 
-/** Percent of one core used by the processes present in both marks. */
+/**
+ * Percent of one core used between two marks. A process only in the later mark started
+ * in between (a backend of a client that connected late), so all its CPU counts; take
+ * the later mark with the pids read again for that.
+ */
 export function postgresCpuPercent(from: PostgresCpuMark, to: PostgresCpuMark): number {
   const seconds = (to.at - from.at) / 1000;
   if (seconds <= 0) return 0;
   let ticks = 0;
-  for (const [pid, mark] of to.marks) {
-    const start = from.marks.get(pid);
-    if (start) ticks += mark.ticks - start.ticks;
-  }
+  for (const [pid, mark] of to.marks) ticks += mark.ticks - (from.marks.get(pid)?.ticks ?? 0);
   return (ticks / 100 / seconds) * 100;
 }

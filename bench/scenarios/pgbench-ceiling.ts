@@ -168,7 +168,7 @@ export async function runPgbench(
     const pgFrom = postgresCpuMark(pids);
     const clientFrom = cpuMark(child.pid!);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000 - 1000));
-    const pgTo = postgresCpuMark(pids);
+    const pgTo = postgresCpuMark(await postgresPids(adminUrl, database));
     const clientTo = cpuMark(child.pid!);
     const [code] = await exited;
     if (code !== 0) throw new Error(`pgbench exited with ${code}: ${output.slice(-500)}`);

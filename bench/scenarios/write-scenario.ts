@@ -238,7 +238,7 @@ async function measureService(
     const pgFrom = postgresCpuMark(pids);
     const serviceFrom = cpuMark(child.pid!);
     await new Promise((resolve) => setTimeout(resolve, settings.durationMs - 1000));
-    const pgTo = postgresCpuMark(pids);
+    const pgTo = postgresCpuMark(await postgresPids(adminUrl, database));
     const serviceTo = cpuMark(child.pid!);
     const loadAverage = Math.round(os.loadavg()[0]! * 100) / 100;
     const result = await running;
