@@ -3,14 +3,12 @@ import type { MessageRecord } from './records';
 import { retryOnceOnConflict } from './retry-on-conflict';
 import { SEND_STATEMENT, type SentMessageRow } from './send-statement';
 
-type MessageRow = SentMessageRow;
-
 export interface ReadResult {
   /** The new marker when it moved, otherwise null. */
   movedTo: Date | null;
 }
 
-function toMessageRecord(row: MessageRow): MessageRecord {
+function toMessageRecord(row: SentMessageRow): MessageRecord {
   return {
     id: String(row.id),
     content: row.content,
