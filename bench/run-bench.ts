@@ -18,10 +18,12 @@ import { endToEndAvailable, runEndToEnd, type EndToEndResult } from './scenarios
 import { runFanOutSweep, type FanOutResult } from './scenarios/fan-out-scenario';
 import { runIdle, type IdleResult } from './scenarios/idle-scenario';
 import { runPresenceStorm, type PresenceResult } from './scenarios/presence-scenario';
+import { runWrite, writeAvailable, type WriteResult } from './scenarios/write-scenario';
+import { writeTarget } from './report/write-table';
 import { createTokenSigner } from './scenarios/token-signer';
 
 /**
- * `npm run bench [-- --quick] [--profile] [--systems=product,cluster,raw,socketio] [--scenarios=fanout,idle,e2e,presence]`
+ * `npm run bench [-- --quick] [--profile] [--systems=product,cluster,raw,socketio] [--scenarios=fanout,idle,e2e,write,presence]`
  *
  * The coordinator: starts a private redis-server, the systems under test, the
  * publisher and the client workers as separate processes, runs the scenarios, and
@@ -92,6 +94,7 @@ async function main() {
   const fanOut: FanOutResult[] = [];
   const idle: IdleResult[] = [];
   let endToEnd: EndToEndResult | null = null;
+  let write: WriteResult | null = null;
   const loadBefore = os.loadavg();
 
   if (options.scenarios.includes('fanout')) {
@@ -137,6 +140,22 @@ async function main() {
       }
     }
   }
+  if (options.scenarios.includes('write')) {
+    if (!systems.includes('product')) notes.push('write path skipped: the product was not run');
+    else if (!writeAvailable()) notes.push('write path skipped: services/messages/src/main.ts does not exist yet');
+    else {
+      log(
+        `\n-- write path: ${options.write.clients} clients over ${options.write.conversations} conversations, ${options.write.rounds} round(s)`,
+      );
+      try {
+        write = await runWrite(options, { ...env, prefix: 'bench-write' }, { log });
+      } catch (error) {
+        notes.push(`write path failed: ${(error as Error).message}`);
+        log(`  write failed: ${(error as Error).message}`);
+      }
+      await redis.flush();
+    }
+  }
   let presence: PresenceResult | null = null;
   if (options.scenarios.includes('presence')) {
     if (!systems.includes('product')) notes.push('presence skipped: the product was not run');
@@ -160,7 +179,7 @@ async function main() {
   if (options.quick)
     notes.push('quick run: reduced connection counts and step durations; targets are stated for the full run');
   const comparison = compare(fanOut, idle, options.fanOut.rates);
-  const targets = checkTargets(fanOut, idle, endToEnd, comparison);
+  const targets = [...checkTargets(fanOut, idle, endToEnd, comparison), writeTarget(write)];
   const machine = {
     nproc: Number(command('nproc', [])),
     cpuModel: /Model name:\s*(.+)/.exec(command('lscpu', []))?.[1]?.trim() ?? 'unknown',
@@ -197,6 +216,7 @@ async function main() {
       fanOut: options.fanOut,
       idle: options.idle,
       endToEnd: options.endToEnd,
+      write: options.write,
       clientWorkers: options.clientWorkers,
       redis:
         'private redis-server 127.0.0.1, --save "" --appendonly no, default client-output-buffer-limit for all systems',
@@ -206,19 +226,20 @@ async function main() {
     idle,
     endToEnd,
     presence,
+    write,
     comparison,
     targets,
     notes,
   };
 
-  const report = renderReport({ fanOut, idle, endToEnd, comparison, targets, notes });
+  const report = renderReport({ fanOut, idle, endToEnd, write, comparison, targets, notes });
   log(report);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   // Only a complete, unmodified full run may replace the committed figures.
   const complete =
     (['product', 'raw', 'socketio'] as const).every((id) => options.systems.includes(id)) &&
-    options.scenarios.length === 3 &&
+    options.scenarios.length === 4 &&
     !options.probing;
   const suffix = options.quick ? '-quick' : complete ? '' : '-partial';
   const json = JSON.stringify(results, null, 2) + '\n';

@@ -38,13 +38,22 @@ export interface BenchOptions {
     /** The write path's limit: the first rate whose p99 exceeds this. */
     limitP99Ms: number;
   };
+  /** The write path: closed-loop sends, the product against the raw write baseline and pgbench. */
+  write: {
+    clients: number;
+    conversations: number;
+    durationMs: number;
+    warmupMs: number;
+    /** Each round runs every system once, in an order that alternates between rounds. */
+    rounds: number;
+  };
 }
 
 export const SUSTAINED_P99_MS = 50;
 
 /** `presence` runs only when asked for (--scenarios=presence): it is not a comparison of systems. */
-export type Scenario = 'fanout' | 'idle' | 'e2e' | 'presence';
-const SCENARIOS: Scenario[] = ['fanout', 'idle', 'e2e', 'presence'];
+export type Scenario = 'fanout' | 'idle' | 'e2e' | 'write' | 'presence';
+const SCENARIOS: Scenario[] = ['fanout', 'idle', 'e2e', 'write', 'presence'];
 
 export function parseOptions(argv: string[]): BenchOptions {
   const quick = argv.includes('--quick');
@@ -53,7 +62,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     return arg ? arg.slice(name.length + 3).split(',') : undefined;
   };
   const systems = (listArg('systems') ?? SYSTEM_IDS) as BenchOptions['systems'];
-  const scenarios = (listArg('scenarios') ?? ['fanout', 'idle', 'e2e']) as BenchOptions['scenarios'];
+  const scenarios = (listArg('scenarios') ?? ['fanout', 'idle', 'e2e', 'write']) as BenchOptions['scenarios'];
   for (const s of systems) if (!SYSTEM_IDS.includes(s)) throw new Error(`unknown system ${s}`);
   for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}`);
   const probing = ['rates', 'connections', 'idle'].some((name) => listArg(name) !== undefined);
@@ -100,6 +109,7 @@ function quickOptions(base: BaseOptions): BenchOptions {
       idle: { counts: [1000, 2000] },
       presence: { tabs: 1000 },
       endToEnd: { tabs: 1000, rates: [100, 400], stepMs: 2000, warmupMs: 1000, drainMs: 1500, limitP99Ms: 100 },
+      write: { clients: 16, conversations: 200, durationMs: 3000, warmupMs: 1000, rounds: 1 },
     };
   }
 }
@@ -128,5 +138,6 @@ function fullOptions(base: BaseOptions): BenchOptions {
       drainMs: 3000,
       limitP99Ms: 100,
     },
+    write: { clients: 16, conversations: 200, durationMs: 8000, warmupMs: 2000, rounds: 2 },
   };
 }

@@ -1,15 +1,12 @@
 import type { EndToEndResult } from '../scenarios/end-to-end-scenario';
 import type { FanOutResult } from '../scenarios/fan-out-scenario';
 import type { IdleResult } from '../scenarios/idle-scenario';
+import type { WriteResult } from '../scenarios/write-scenario';
 import type { Comparison, TargetCheck } from './comparison';
+import { table } from './text-table';
+import { renderWrite } from './write-table';
 
 /** The human-readable report printed at the end of a run. */
-function table(header: string[], rows: (string | number)[][]): string {
-  const cells = [header, ...rows.map((r) => r.map(String))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
-}
 
 const n = (v: number) => v.toLocaleString('en');
 
@@ -17,6 +14,7 @@ export function renderReport(report: {
   fanOut: FanOutResult[];
   idle: IdleResult[];
   endToEnd: EndToEndResult | null;
+  write: WriteResult | null;
   comparison: Comparison;
   targets: TargetCheck[];
   notes: string[];
@@ -142,6 +140,7 @@ export function renderReport(report: {
       `write-path limit (p99 > 100 ms): ${e.limitPerSecond === null ? `not reached up to ${n(Math.max(...e.steps.map((s) => s.targetPerSecond), 0))} POST/s` : `${n(e.limitPerSecond)} POST/s`}; stopped: ${e.stoppedBecause}`,
     );
   }
+  if (report.write) out.push(renderWrite(report.write));
   const c = report.comparison;
   if (Object.keys(c.systems).length) {
     out.push('\n== Side by side ==');

@@ -61,9 +61,10 @@ export function endToEndAvailable(): boolean {
   return existsSync(path.join(REPO_ROOT, MESSAGES_ENTRY)) && existsSync(path.join(REPO_ROOT, PRODUCT_STREAM_ENTRY));
 }
 
+/** `<database>_bench` beside DATABASE_URL's database: two checkouts benching at once do not share users or outbox. */
 export function benchDatabaseUrl(): string {
   const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/messenger');
-  url.pathname = '/messenger_bench';
+  url.pathname = `${url.pathname.replace(/^\/+/, '') || 'messenger'}_bench`;
   return url.toString();
 }
 
@@ -87,7 +88,7 @@ async function migrationsApplied(databaseUrl: string): Promise<boolean> {
   }
 }
 
-async function migrate(databaseUrl: string) {
+export async function migrate(databaseUrl: string) {
   if (await migrationsApplied(databaseUrl)) return;
   const child = spawn(
     process.execPath,
@@ -98,7 +99,7 @@ async function migrate(databaseUrl: string) {
   if (code !== 0) throw new Error(`db:migrate of ${databaseUrl} exited with ${code}`);
 }
 
-async function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
+export async function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -107,7 +108,7 @@ async function postJson<T>(url: string, body: unknown, token?: string): Promise<
   return JSON.parse(text) as T;
 }
 
-async function inParallel<T>(count: number, lanes: number, task: (i: number) => Promise<T>): Promise<T[]> {
+export async function inParallel<T>(count: number, lanes: number, task: (i: number) => Promise<T>): Promise<T[]> {
   const results = new Array<T>(count);
   let next = 0;
   await Promise.all(
@@ -119,6 +120,29 @@ async function inParallel<T>(count: number, lanes: number, task: (i: number) => 
     }),
   );
   return results;
+}
+
+/** The messages service as the bench runs it (production mode, development login), not yet waited for. */
+export async function spawnMessagesService(env: BenchEnvironment, databaseUrl: string) {
+  const messagesPort = await freePort();
+  const messages = spawnTsNode(MESSAGES_ENTRY, [], {
+    name: 'messages service',
+    // One profile per thread (tsx runs a loader thread too): the main thread's is the large one.
+    nodeFlags: env.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(env.cpuProfileDir, 'messages')}`] : [],
+    showOutput: true,
+    env: {
+      NODE_ENV: 'production',
+      DEV_LOGIN: 'true',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      MESSAGES_PORT: String(messagesPort),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: env.redisUrl,
+      JWT_SECRET: env.jwtSecret,
+      EVENTS_PREFIX: env.prefix,
+    },
+  });
+  return { child: messages, url: `http://127.0.0.1:${messagesPort}` };
 }
 
 export async function runEndToEnd(
@@ -138,25 +162,7 @@ export async function runEndToEnd(
     mark = performance.now();
   };
 
-  const messagesPort = await freePort();
-  const messages = spawnTsNode(MESSAGES_ENTRY, [], {
-    name: 'messages service',
-    // One profile per thread (tsx runs a loader thread too): the main thread's is the large one.
-    nodeFlags: env.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(env.cpuProfileDir, 'messages')}`] : [],
-    showOutput: true,
-    env: {
-      NODE_ENV: 'production',
-      DEV_LOGIN: 'true',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      MESSAGES_PORT: String(messagesPort),
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: env.redisUrl,
-      JWT_SECRET: env.jwtSecret,
-      EVENTS_PREFIX: env.prefix,
-    },
-  });
-  const messagesUrl = `http://127.0.0.1:${messagesPort}`;
+  const { child: messages, url: messagesUrl } = await spawnMessagesService(env, databaseUrl);
   const stream = await SYSTEMS.product.start(env);
   const poster = spawnTsNode('bench/workers/post-load-worker.ts', [], { name: 'post load', ipc: true });
   try {

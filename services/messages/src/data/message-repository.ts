@@ -1,21 +1,14 @@
 import type { Database } from '#libs/db';
 import type { MessageRecord } from './records';
 import { retryOnceOnConflict } from './retry-on-conflict';
-
-interface MessageRow {
-  id: bigint;
-  content: string;
-  user_id: bigint;
-  conversation_id: bigint;
-  created_at: Date;
-}
+import { SEND_STATEMENT, type SentMessageRow } from './send-statement';
 
 export interface ReadResult {
   /** The new marker when it moved, otherwise null. */
   movedTo: Date | null;
 }
 
-function toMessageRecord(row: MessageRow): MessageRecord {
+function toMessageRecord(row: SentMessageRow): MessageRecord {
   return {
     id: String(row.id),
     content: row.content,
@@ -61,13 +54,7 @@ export function createMessageRepository(db: Database) {
    * read marker, and queues a `message` event for both participants: one statement, so
    * one transaction and one round trip.
    *
-   * `locked` checks membership and locks the conversation row, so sends to one
-   * conversation take turns. The message's time is read with clock_timestamp() after
-   * that lock is held (not now(), which is the statement's start): a message is then
-   * always newer than every message committed before it, so the pointer only moves
-   * forward and a reader's marker never passes a message that commits late.
-   * The guard in `moved` still refuses to replace a newer last message, for rows
-   * written by anything else.
+   * The statement and its guarantees: send-statement.ts.
    *
    * Returns undefined when the conversation does not exist or the sender is not in it,
    * or when the sender already has a message with this `clientId` (a retried send:
@@ -82,40 +69,7 @@ export function createMessageRepository(db: Database) {
     const conversation = BigInt(conversationId);
     const sender = BigInt(senderId);
     return retryOnceOnConflict(async () => {
-      const rows = await db.$queryRaw<MessageRow[]>`
-        WITH locked AS (
-          SELECT c.id FROM conversations c
-          WHERE c.id = ${conversation}
-            AND EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = ${sender})
-          FOR UPDATE
-        ), inserted AS (
-          INSERT INTO messages (content, user_id, conversation_id, created_at, client_id)
-          SELECT ${content}, ${sender}::bigint, locked.id, clock_timestamp(), ${clientId}::uuid FROM locked
-          ON CONFLICT (user_id, client_id) DO NOTHING
-          RETURNING id, content, user_id, conversation_id, created_at
-        ), moved AS (
-          UPDATE conversations c SET last_message_id = i.id
-          FROM inserted i
-          WHERE c.id = i.conversation_id
-            AND NOT EXISTS (
-              SELECT 1 FROM messages last
-              WHERE last.id = c.last_message_id AND (last.created_at, last.id) > (i.created_at, i.id))
-        ), marked AS (
-          UPDATE participants p SET messages_read_at = GREATEST(p.messages_read_at, i.created_at)
-          FROM inserted i
-          WHERE p.conversation_id = i.conversation_id AND p.user_id = ${sender}
-          RETURNING p.conversation_id
-        ), counted AS (
-          INSERT INTO event_counters AS counter (user_id, last_seq)
-          SELECT p.user_id, 1 FROM marked JOIN participants p ON p.conversation_id = marked.conversation_id
-          ORDER BY p.user_id
-          ON CONFLICT (user_id) DO UPDATE SET last_seq = counter.last_seq + 1
-          RETURNING counter.user_id, counter.last_seq
-        ), queued AS (
-          INSERT INTO outbox_events (user_id, seq, type, message_id)
-          SELECT counted.user_id, counted.last_seq, 'message', i.id FROM counted, inserted i
-        )
-        SELECT i.id, i.content, i.user_id, i.conversation_id, i.created_at FROM inserted i`;
+      const rows = await db.$queryRawUnsafe<SentMessageRow[]>(SEND_STATEMENT, conversation, sender, content, clientId);
       return rows[0] && toMessageRecord(rows[0]);
     });
   }
