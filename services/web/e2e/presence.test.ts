@@ -1,7 +1,8 @@
-import type { Page } from 'playwright-core';
+import { PRESENCE_WATCH_TTL_MS } from '#libs/contract';
+import type { Page, Request } from 'playwright-core';
 import { inBothSchemes } from './support/axe';
 import { useBrowserProduct } from './support/browser-product';
-import { DESKTOP } from './support/product';
+import { DESKTOP, waitForConnection } from './support/product';
 import { apiPair, openAs } from './support/scenes';
 
 // Two axe-core runs on a busy two-core machine take a while.
@@ -68,6 +69,40 @@ describe('Presence in the conversation header and the list', () => {
         await bobPage.context.close();
       }
     } finally {
+      await alicePage.context.close();
+    }
+  });
+
+  test('When Alice closes her tab while Bob is offline, then his page asks the watch again once his stream is back, and his header says "last seen" at once, not at the next renewal', async () => {
+    const { alice, bob, conversationId } = await apiPair(e2e.product.url, 'Hi Bob');
+    const alicePage = await openAs(e2e.browser, e2e.product.url, alice, '/', { viewport: DESKTOP });
+    const bobPage = await openAs(e2e.browser, e2e.product.url, bob, `/conversations/${conversationId}`, {
+      viewport: DESKTOP,
+    });
+    try {
+      await headerPresence(bobPage.page)
+        .filter({ hasText: /^Online$/ })
+        .waitFor();
+      const watches: Request[] = [];
+      bobPage.page.on('request', (request) => {
+        if (request.method() === 'POST' && new URL(request.url()).pathname.endsWith('/watch')) watches.push(request);
+      });
+
+      // Bob's stream is closed while Alice goes offline: the `presence` event has no stream of his to reach,
+      // and presence events are never replayed.
+      await bobPage.context.setOffline(true);
+      await waitForConnection(bobPage.page, 'reconnecting');
+      await alicePage.context.close();
+      await bobPage.context.setOffline(false);
+      await waitForConnection(bobPage.page, 'connected');
+
+      // Well before the watch's next renewal (every PRESENCE_WATCH_TTL_MS / 2): the reconnect asked again.
+      await headerPresence(bobPage.page)
+        .filter({ hasText: /^last seen/ })
+        .waitFor({ timeout: PRESENCE_WATCH_TTL_MS / 4 });
+      expect(watches.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await bobPage.context.close();
       await alicePage.context.close();
     }
   });
