@@ -77,6 +77,10 @@ test('When a watched user comes online and goes offline, then the watcher gets a
     startConversation(api, carol, bob),
   ]);
   const [aliceTab, carolTab] = await Promise.all([tab(alice), tab(carol)]);
+  // A message round trip proves each tab live: an ephemeral event goes only to live streams.
+  await sendMessage(api, bob, aliceAndBob, 'are you there?');
+  await sendMessage(api, bob, carolAndBob, 'are you there?');
+  await Promise.all([aliceTab.waitForEvents(1, 'message'), carolTab.waitForEvents(1, 'message')]);
   const watched = await api.post(`/api/conversations/${aliceAndBob}/watch`, { token: alice.token });
   expect(watched.status).toBe(200);
   expect(watched.body).toEqual({ userId: bob.id, online: false, lastSeenAt: null });
@@ -91,8 +95,8 @@ test('When a watched user comes online and goes offline, then the watcher gets a
 
   // Carol's next event comes after both transitions were published: she got neither.
   await sendMessage(api, bob, carolAndBob, 'marker');
-  await carolTab.waitForEvents(1, 'message');
-  expect(carolTab.events().map((e) => e.event)).toEqual(['message']);
+  await carolTab.waitForEvents(2, 'message');
+  expect(carolTab.events().map((e) => e.event)).toEqual(['message', 'message']);
 });
 
 test('When a user watches, then the watch lasts PRESENCE_WATCH_TTL_MS and a renewal extends it; the answer is the partner state', async () => {

@@ -109,6 +109,14 @@ describe('configuration', () => {
     },
   );
 
+  test('When PRESENCE is not on or off, then loading the config fails naming it; unset, presence is on', () => {
+    for (const value of ['yes', 'true', 'ON', '1']) {
+      expect(() => loadConfig({ PRESENCE: value })).toThrow(/Invalid configuration:\n {2}PRESENCE: must be on or off/);
+    }
+    expect(loadConfig({}).presence).toBe(true);
+    expect(loadConfig({ PRESENCE: 'off' }).presence).toBe(false);
+  });
+
   test('When the service is started with a bad MESSAGES_PORT, then it exits 1 with a message naming it', async () => {
     const run = runMain({ MESSAGES_PORT: 'not-a-port' });
     expect(await run.exited).toBe(1);

@@ -23,6 +23,17 @@ async function tab(user: TestUser, lastEventId?: string): Promise<RawStream> {
   return raw;
 }
 
+/**
+ * A message round trip to `tabs`: once it reached them, they are subscribed and live. An
+ * ephemeral event goes only to live streams (one still opening or catching up drops
+ * it), so a test waits for this before it types.
+ */
+async function live(sender: TestUser, conversationId: string, tabs: RawStream[]): Promise<void> {
+  const before = tabs.map((t) => t.events('message').length);
+  await sendMessage(api, sender, conversationId, 'are you there?');
+  await Promise.all(tabs.map((t, i) => t.waitForEvents(before[i]! + 1, 'message')));
+}
+
 async function pair(client: ApiClient = api) {
   const [alice, bob] = await Promise.all([loginUser(client), loginUser(client)]);
   const conversationId = await startConversation(client, alice, bob);
@@ -35,6 +46,7 @@ const typing = (user: TestUser, conversationId: string) =>
 test("When a participant is typing, then every tab of the other participant gets one `typing` event without an id, and none of the sender's tabs does", async () => {
   const { alice, bob, conversationId } = await pair();
   const [bobTab1, bobTab2, aliceTab] = await Promise.all([tab(bob), tab(bob), tab(alice)]);
+  await live(alice, conversationId, [bobTab1, bobTab2, aliceTab]);
 
   const answer = await typing(alice, conversationId);
   expect(answer.status).toBe(204);
@@ -47,13 +59,14 @@ test("When a participant is typing, then every tab of the other participant gets
   }
   // Alice's next event proves her channel is past the moment the notice went out: it got none.
   await sendMessage(api, alice, conversationId, 'after typing');
-  await aliceTab.waitForEvents(1, 'message');
-  expect(aliceTab.events().map((e) => e.event)).toEqual(['message']);
+  await aliceTab.waitForEvents(2, 'message');
+  expect(aliceTab.events().map((e) => e.event)).toEqual(['message', 'message']);
 });
 
 test('When a participant types again within 3 seconds, then the API answers 429 with Retry-After and a JSON error, and the other participant gets no second event', async () => {
   const { alice, bob, conversationId } = await pair();
   const bobTab = await tab(bob);
+  await live(alice, conversationId, [bobTab]);
   expect((await typing(alice, conversationId)).status).toBe(204);
 
   const again = await typing(alice, conversationId);
@@ -66,7 +79,7 @@ test('When a participant types again within 3 seconds, then the API answers 429 
   expect((await typing(bob, conversationId)).status).toBe(204);
 
   await sendMessage(api, bob, conversationId, 'marker');
-  await bobTab.waitForEvents(1, 'message');
+  await bobTab.waitForEvents(2, 'message');
   expect(bobTab.events('typing')).toHaveLength(1);
 });
 
@@ -98,6 +111,7 @@ test('When a stream resumes after a typing event, then the typing is not replaye
 test('When a typing event is older than the maximum age by the time it reaches the stream, then it is dropped, and a fresh one is delivered', async () => {
   const { alice, bob, conversationId } = await pair();
   const bobTab = await tab(bob);
+  await live(alice, conversationId, [bobTab]);
   const channel = stream.channels.userChannel(bob.id);
   const notice = { conversationId, userId: alice.id };
   await stream.publisher.publishRaw(channel, encodeEphemeral('typing', notice, Date.now() - TYPING_MAX_AGE_MS - 1000));
@@ -110,13 +124,14 @@ test('When a typing event is older than the maximum age by the time it reaches t
 test('When someone who is not a participant posts typing, then the answer is the one the other conversation routes give them (404), and nobody gets an event', async () => {
   const { alice, bob, conversationId } = await pair();
   const [carol, bobTab] = await Promise.all([loginUser(api), tab(bob)]);
+  await live(alice, conversationId, [bobTab]);
   const refused = await typing(carol, conversationId);
   const read = await api.get(`/api/conversations/${conversationId}`, { token: carol.token });
   expect(refused.status).toBe(404);
   expect(refused.body).toEqual(read.body);
 
   await sendMessage(api, alice, conversationId, 'marker');
-  await bobTab.waitForEvents(1, 'message');
+  await bobTab.waitForEvents(2, 'message');
   expect(bobTab.events('typing')).toEqual([]);
 });
 

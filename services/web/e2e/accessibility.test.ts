@@ -1,5 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
+import { inBothSchemes } from './support/axe';
 import { useBrowserProduct } from './support/browser-product';
 import { BOTH_SIZES } from './support/product';
 import { pairWithMessages } from './support/scenes';
@@ -8,29 +7,6 @@ import { pairWithMessages } from './support/scenes';
 jest.setTimeout(120_000);
 
 const e2e = useBrowserProduct();
-
-/** axe-core's WCAG 2.x A and AA rules; serious and critical findings fail, described well enough to fix. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .flatMap((violation) =>
-      violation.nodes.map(
-        (node) => `${violation.id} (${violation.impact}): ${node.target.join(' ')} ${node.failureSummary}`,
-      ),
-    );
-}
-
-/** The page as it is now, in both colour schemes. */
-async function inBothSchemes(page: Page): Promise<Record<'light' | 'dark', string[]>> {
-  await page.emulateMedia({ colorScheme: 'light' });
-  const light = await seriousViolations(page);
-  await page.emulateMedia({ colorScheme: 'dark' });
-  const dark = await seriousViolations(page);
-  return { light, dark };
-}
 
 describe.each(BOTH_SIZES)('Accessibility at %s size', (_, viewport) => {
   test('When the login, list and conversation pages are checked with axe-core in light and dark mode, then none has a serious or critical violation', async () => {

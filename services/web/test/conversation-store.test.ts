@@ -1,5 +1,5 @@
 import { createConversationStore } from '../src/client/conversation-store';
-import type { Conversation, Message } from '#libs/contract';
+import type { Conversation, Message, Participant } from '#libs/contract';
 
 const bob = { id: '2', username: 'bob', avatarUrl: null };
 const carol = { id: '3', username: 'carol', avatarUrl: null };
@@ -12,7 +12,7 @@ function conversation(
   id: string,
   lastMessage: Message | null,
   hasUnreadMessages = false,
-  other = bob,
+  other: Participant = bob,
   otherParticipantReadAt = '2026-01-01T00:00:00.000Z',
 ): Conversation {
   return {
@@ -102,5 +102,19 @@ describe('The conversation store', () => {
     expect(store.seenAt('10')).toBe('2026-01-01T10:00:07.000Z');
     store.upsert(conversation('10', mine, false, bob, '2026-01-01T10:00:09.000Z'));
     expect(store.seenAt('10')).toBe('2026-01-01T10:00:09.000Z');
+  });
+
+  test("When a presence event or a watch answer arrives, then every conversation with that user shows it, and others' are untouched", () => {
+    const store = createConversationStore();
+    store.upsert(conversation('10', null, false, { ...bob, online: false, lastSeenAt: '2026-01-01T09:00:00.000Z' }));
+    store.upsert(conversation('11', null, false, { ...carol, online: false, lastSeenAt: null }));
+    let changes = 0;
+    store.subscribe(() => (changes += 1));
+    store.applyPresence({ userId: bob.id, online: true, lastSeenAt: null });
+    expect(store.get('10')?.otherParticipant).toMatchObject({ id: bob.id, online: true, lastSeenAt: null });
+    expect(store.get('11')?.otherParticipant).toMatchObject({ id: carol.id, online: false });
+    // The same state again changes nothing, so the list is not redrawn for it.
+    store.applyPresence({ userId: bob.id, online: true, lastSeenAt: null });
+    expect(changes).toBe(1);
   });
 });

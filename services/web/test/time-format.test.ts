@@ -1,4 +1,4 @@
-import { dayKey, formatDay, formatListTime, formatMessageTime } from '../src/client/time-format';
+import { dayKey, formatDay, formatLastSeen, formatListTime, formatMessageTime } from '../src/client/time-format';
 
 // Local times, so the expectations hold in any time zone the tests run in.
 const now = new Date(2026, 0, 10, 12, 0, 0).getTime();
@@ -30,5 +30,21 @@ describe('Times in a conversation', () => {
     expect(formatDay(new Date(2025, 11, 31, 12).toISOString(), now)).toContain('2025');
     expect(dayKey(at(10, 0, 1))).toBe(dayKey(at(10, 23, 59)));
     expect(dayKey(at(10, 0, 1))).not.toBe(dayKey(at(9, 23, 59)));
+  });
+
+  test('When someone was last seen, then it reads "just now", minutes in the first hour, then today or yesterday at a time, then a date', () => {
+    expect(formatLastSeen(at(10, 11, 59, 30), now)).toBe('last seen just now');
+    expect(formatLastSeen(at(10, 11, 55), now)).toBe('last seen 5 min ago');
+    expect(formatLastSeen(at(10, 11, 0, 1), now)).toBe('last seen 59 min ago');
+    expect(formatLastSeen(at(10, 8), now)).toBe(`last seen today at ${clock.format(Date.parse(at(10, 8)))}`);
+    expect(formatLastSeen(at(9, 23), now)).toBe(`last seen yesterday at ${clock.format(Date.parse(at(9, 23)))}`);
+    const old = formatLastSeen(at(2, 9), now);
+    expect(old).toMatch(/^last seen /);
+    expect(old).toContain('2');
+    expect(old).not.toMatch(/today|yesterday|ago/);
+    expect(formatLastSeen(new Date(2025, 5, 1, 12).toISOString(), now)).toContain('2025');
+    // A clock a little behind the server's never reads "in the future".
+    expect(formatLastSeen(at(10, 12, 0, 5), now)).toBe('last seen just now');
+    expect(formatLastSeen('not a date', now)).toBe('');
   });
 });

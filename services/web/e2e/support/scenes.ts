@@ -33,6 +33,20 @@ export async function pairWithMessages(
   return { alice, aliceName, bob: { name: bobName, token: bob.token }, conversationId };
 }
 
+/** Alice and Bob made over the API, with a conversation holding `first` from Alice; neither has a browser yet. */
+export async function apiPair(
+  url: string,
+  first: string,
+): Promise<{ alice: LoginAnswer; bob: LoginAnswer; conversationId: string }> {
+  const [alice, bob] = await Promise.all([
+    apiLogin(url, uniqueUsername('alice')),
+    apiLogin(url, uniqueUsername('bob')),
+  ]);
+  const conversationId = await apiStart(url, alice.token, bob.authUser.username);
+  await apiSend(url, alice.token, conversationId, first);
+  return { alice, bob, conversationId };
+}
+
 /**
  * A browser context already logged in as an API-made user (its session put where the
  * app keeps it), opened at `path`: faster than typing into the login page, for tests

@@ -1,4 +1,12 @@
-import type { AuthProviders, Conversation, LoginAnswer, Message, TokenAnswer, User } from '#libs/contract';
+import type {
+  AuthProviders,
+  Conversation,
+  LoginAnswer,
+  Message,
+  PresenceState,
+  TokenAnswer,
+  User,
+} from '#libs/contract';
 
 /** An error answer of the API: `{"error": {"code", "message", "fields"?}}`. */
 export class ApiError extends Error {
@@ -101,6 +109,11 @@ export function createApiClient(getToken: () => string | undefined, onUnauthoriz
       ),
     readMessages: (conversationId: string) =>
       request<void>('POST', `/api/conversations/${id(conversationId)}/read_messages`),
+    /** Tells the other participant the user is typing (204; 429 when sooner than TYPING_INTERVAL_MS after the last). */
+    typing: (conversationId: string) => request<void>('POST', `/api/conversations/${id(conversationId)}/typing`),
+    /** The other participant's presence now, and their `presence` events on this user's streams for a while. */
+    watchPresence: (conversationId: string) =>
+      request<PresenceState>('POST', `/api/conversations/${id(conversationId)}/watch`),
   };
 }
 

@@ -5,11 +5,20 @@ import type { createEmitter } from './emitter';
 import type { ConnectionState } from './live-events';
 import type { Notifications } from './notifications';
 import type { Outbox } from './outbox';
-import type { Message, ReadReceipt, User } from '#libs/contract';
+import type { TypingSender } from './typing-sender';
+import type { TypingState } from './typing-state';
+import type { Message, PresenceState, ReadReceipt, TypingNotice, User } from '#libs/contract';
 
-export type LiveEmitter = ReturnType<
-  typeof createEmitter<{ message: Message; read: ReadReceipt; resync: undefined; state: ConnectionState }>
->;
+export interface LiveEventMap extends Record<string, unknown> {
+  message: Message;
+  read: ReadReceipt;
+  typing: TypingNotice;
+  presence: PresenceState;
+  resync: undefined;
+  state: ConnectionState;
+}
+
+export type LiveEmitter = ReturnType<typeof createEmitter<LiveEventMap>>;
 
 /** What a logged-in page gets from the app. */
 export interface AppContext {
@@ -27,6 +36,10 @@ export interface AppContext {
   /** The newest page of conversations, loaded once per session after the stream opened. */
   conversationsLoaded: Promise<void>;
   outbox: Outbox;
+  /** Who is typing where (from `typing` notices), for the list and the open conversation. */
+  typing: TypingState;
+  /** Sends the user's own typing notices, throttled. */
+  typingSender: TypingSender;
   drafts: Drafts;
   notifications: Notifications;
   navigate(path: string): void;

@@ -1,11 +1,11 @@
 import { createApiClient, PAGE_SIZE } from './api-client';
-import type { AppContext, LiveEmitter, Unmount } from './app-context';
+import type { AppContext, LiveEmitter, LiveEventMap, Unmount } from './app-context';
 import { connectionStatus } from './components/connection-status';
 import { createConversationStore } from './conversation-store';
 import { createDrafts } from './drafts';
 import { clear, el } from './dom';
 import { createEmitter } from './emitter';
-import { createLiveEvents, type ConnectionState, type LiveEvents } from './live-events';
+import { createLiveEvents, type LiveEvents } from './live-events';
 import { createNotifications } from './notifications';
 import { createOutbox } from './outbox';
 import { mountConversationPage } from './pages/conversation-page';
@@ -16,7 +16,9 @@ import { mountSidebar, type Sidebar } from './pages/sidebar';
 import { interceptNavigation, parseRoute, type Route } from './router';
 import { clearSession, loadSession, onSessionChangedElsewhere, saveSession } from './session-store';
 import { startTimeTicker } from './time-format';
-import type { Message, ReadReceipt } from '#libs/contract';
+import { createTypingSender } from './typing-sender';
+import { createTypingState } from './typing-state';
+import type { Message } from '#libs/contract';
 import type { Session } from './session-store';
 
 // How long the first fetches wait for the event stream before going ahead without it
@@ -120,6 +122,7 @@ export function startApp(root: HTMLElement): void {
   function endSession() {
     current?.liveEvents.stop();
     current?.ctx.outbox.stop();
+    current?.ctx.typing.clear();
     current?.sidebar.unmount();
     current?.shell.remove();
     current = undefined;
@@ -140,13 +143,10 @@ export function startApp(root: HTMLElement): void {
 
   function beginSession(active: Session): LoggedIn {
     const store = createConversationStore();
-    const live: LiveEmitter = createEmitter<{
-      message: Message;
-      read: ReadReceipt;
-      resync: undefined;
-      state: ConnectionState;
-    }>();
+    const live: LiveEmitter = createEmitter<LiveEventMap>();
     const outbox = createOutbox(api);
+    const typing = createTypingState();
+    const typingSender = createTypingSender((conversationId) => api.typing(conversationId));
     const notifications = createNotifications();
     let fetched = false;
     const fetchingConversations = new Map<string, Promise<void>>();
@@ -194,6 +194,8 @@ export function startApp(root: HTMLElement): void {
     const liveEvents = createLiveEvents(() => api.streamToken(), {
       message(message) {
         if (message.mine) outbox.resolve(message);
+        // Before the pages hear of the message: its sender is no longer typing when it shows.
+        typing.noteMessage(message);
         if (!store.applyMessage(message)) void fetchConversation(message.conversationId);
         if (!message.mine) notify(message);
         live.emit('message', message);
@@ -201,6 +203,16 @@ export function startApp(root: HTMLElement): void {
       read(event) {
         store.applyRead(event);
         live.emit('read', event);
+      },
+      typing(notice) {
+        // Only the other participant's typing is shown, never the user's own (from another tab).
+        if (notice.userId === active.user.id) return;
+        typing.noteTyping(notice);
+        live.emit('typing', notice);
+      },
+      presence(state) {
+        store.applyPresence(state);
+        live.emit('presence', state);
       },
       resync() {
         reloadConversations();
@@ -262,6 +274,8 @@ export function startApp(root: HTMLElement): void {
       streamReady,
       conversationsLoaded,
       outbox,
+      typing,
+      typingSender,
       drafts,
       notifications,
       navigate: (path) => navigate(path),

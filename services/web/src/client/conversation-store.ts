@@ -1,4 +1,4 @@
-import type { Conversation, Message, ReadReceipt } from '#libs/contract';
+import type { Conversation, Message, PresenceState, ReadReceipt } from '#libs/contract';
 import { compareConversations, compareMessages } from './ordering';
 
 /**
@@ -100,6 +100,22 @@ export function createConversationStore() {
     },
 
     seenAt: (conversationId: string) => seenAt.get(conversationId),
+
+    /**
+     * A user's presence (a live `presence` event or a watch's answer): every
+     * conversation with them as the other participant shows it. A server with presence
+     * off sends neither, so conversations without the fields keep none.
+     */
+    applyPresence({ userId, online, lastSeenAt }: PresenceState) {
+      let moved = false;
+      for (const conversation of byId.values()) {
+        const other = conversation.otherParticipant;
+        if (other.id !== userId || (other.online === online && other.lastSeenAt === lastSeenAt)) continue;
+        byId.set(conversation.id, { ...conversation, otherParticipant: { ...other, online, lastSeenAt } });
+        moved = true;
+      }
+      if (moved) changed();
+    },
 
     /** Most recent activity first, as the API orders them (started conversations without a message too). */
     list(): Conversation[] {

@@ -1,4 +1,11 @@
-import { STREAM_PATH, type Message, type ReadReceipt, type TokenAnswer } from '#libs/contract';
+import {
+  STREAM_PATH,
+  type Message,
+  type PresenceState,
+  type ReadReceipt,
+  type TokenAnswer,
+  type TypingNotice,
+} from '#libs/contract';
 import { ApiError } from './api-client';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
@@ -6,6 +13,10 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'sto
 export interface LiveEventHandlers {
   message(message: Message): void;
   read(event: ReadReceipt): void;
+  /** The other participant of a conversation is typing (ephemeral: no cursor, never replayed). */
+  typing(notice: TypingNotice): void;
+  /** A watched user's presence changed (ephemeral, like `typing`). */
+  presence(state: PresenceState): void;
   /** The server could not prove that nothing was missed: refetch state over REST. */
   resync(): void;
   /**
@@ -118,6 +129,17 @@ export function createLiveEvents(fetchStreamToken: () => Promise<TokenAnswer>, h
       track(event);
       const read = parse<ReadReceipt>(String(event.data));
       if (read) handlers.read(read);
+    });
+    // Ephemeral events carry no id: they never move the cursor, so they are not tracked.
+    es.addEventListener('typing', (event) => {
+      if (!current()) return;
+      const notice = parse<TypingNotice>(String(event.data));
+      if (notice) handlers.typing(notice);
+    });
+    es.addEventListener('presence', (event) => {
+      if (!current()) return;
+      const presence = parse<PresenceState>(String(event.data));
+      if (presence) handlers.presence(presence);
     });
     es.addEventListener('resync', (event) => {
       if (!current()) return;

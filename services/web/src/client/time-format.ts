@@ -1,9 +1,10 @@
 /**
  * Times as people read them in a chat, in the browser's locale (24 h or 12 h as the
  * locale has it): "now" for the first minute, then the time of day; days as "Today",
- * "Yesterday", then dates.
+ * "Yesterday", then dates; when someone was last seen, in minutes while it is recent.
  */
 const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
 
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'long' });
@@ -55,14 +56,36 @@ export function formatDay(iso: string, now = Date.now()): string {
     : dateWithYear.format(time);
 }
 
+/**
+ * When someone was last seen: "last seen just now" in the first minute, "last seen 5 min
+ * ago" in the first hour, then "today at 14:05", "yesterday at 14:05", and a date.
+ */
+export function formatLastSeen(iso: string, now = Date.now()): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return '';
+  const ago = Math.max(0, now - time);
+  if (ago < MINUTE_MS) return 'last seen just now';
+  if (ago < HOUR_MS) return `last seen ${Math.floor(ago / MINUTE_MS)} min ago`;
+  const days = daysAgo(time, now);
+  if (days <= 0) return `last seen today at ${timeOfDay.format(time)}`;
+  if (days === 1) return `last seen yesterday at ${timeOfDay.format(time)}`;
+  const date =
+    new Date(time).getFullYear() === new Date(now).getFullYear() ? shortDate.format(time) : dateWithYear.format(time);
+  return `last seen ${date}`;
+}
+
 /** The local calendar day of a time, to tell where a day separator goes. */
 export function dayKey(iso: string): string {
   const date = new Date(iso);
   return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
 }
 
-type TimeStyle = 'message' | 'list';
-const FORMATS: Record<TimeStyle, (iso: string) => string> = { message: formatMessageTime, list: formatListTime };
+type TimeStyle = 'message' | 'list' | 'last-seen';
+const FORMATS: Record<TimeStyle, (iso: string) => string> = {
+  message: formatMessageTime,
+  list: formatListTime,
+  'last-seen': formatLastSeen,
+};
 
 /** A <time> that keeps itself current (see startTimeTicker), with the full date as its tooltip. */
 export function timeElement(iso: string, style: TimeStyle): HTMLTimeElement {
@@ -74,7 +97,10 @@ export function timeElement(iso: string, style: TimeStyle): HTMLTimeElement {
   return time;
 }
 
-/** Refreshes every such time on the page twice a minute ("now" turns into a time); one timer for all. */
+/**
+ * Refreshes every such time on the page twice a minute ("now" turns into a time, "5 min
+ * ago" into "6 min ago"); one timer for all.
+ */
 export function startTimeTicker(intervalMs = 30_000): () => void {
   const timer = setInterval(() => {
     document.querySelectorAll<HTMLTimeElement>('time[data-style]').forEach((time) => {

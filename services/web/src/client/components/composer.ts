@@ -16,6 +16,8 @@ export function createComposer(options: {
   initial: string;
   onSend(content: string): void;
   onDraft(text: string): void;
+  /** The person changed the text (typing, pasting, deleting): not a draft restored or the box emptied on send. */
+  onInput?(text: string): void;
 }) {
   const textarea = el('textarea', {
     id: 'message-input',
@@ -54,6 +56,7 @@ export function createComposer(options: {
     error.textContent = '';
     update();
     options.onDraft(textarea.value);
+    options.onInput?.(textarea.value);
   });
   textarea.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {

@@ -3,6 +3,8 @@ import { timeElement } from '../time-format';
 import type { Conversation } from '#libs/contract';
 import { activeAt } from '../ordering';
 import { avatar } from './avatar';
+import { presenceDot } from './presence-dot';
+import { typingText } from './typing-indicator';
 
 /** Past this many, a badge reads "99+" (the API counts up to 100). */
 const BADGE_MAX = 99;
@@ -12,17 +14,20 @@ export function unreadBadgeText(count: number): string {
 }
 
 /**
- * One row of the conversation list: who, the last message (prefixed "You: " when it is
- * yours), when, and how many are unread. A conversation started but not written in
- * yet is marked "New".
+ * One row of the conversation list: who (a dot on the avatar while they are known to be
+ * online), the last message (prefixed "You: " when it is yours, or "bob is typing…"
+ * while `typing`), when, and how many are unread. A conversation started but not
+ * written in yet is marked "New".
  */
-export function conversationItem(conversation: Conversation, current: boolean): HTMLLIElement {
+export function conversationItem(conversation: Conversation, current: boolean, typing = false): HTMLLIElement {
   const { otherParticipant: other, lastMessage } = conversation;
   const unread = conversation.hasUnreadMessages || conversation.unreadCount > 0;
   const count = Math.max(conversation.unreadCount, unread ? 1 : 0);
-  const preview = lastMessage
-    ? [lastMessage.mine ? el('span', { class: 'preview-you' }, 'You: ') : null, lastMessage.content]
-    : ['New conversation'];
+  const preview = typing
+    ? [el('span', { class: 'preview-typing' }, typingText(other.username))]
+    : lastMessage
+      ? [lastMessage.mine ? el('span', { class: 'preview-you' }, 'You: ') : null, lastMessage.content]
+      : ['New conversation'];
   const unreadText = count === 1 ? '1 unread message' : `${unreadBadgeText(count)} unread messages`;
   return el(
     'li',
@@ -38,7 +43,7 @@ export function conversationItem(conversation: Conversation, current: boolean): 
         'data-route': true,
         'aria-current': current ? 'page' : undefined,
       },
-      avatar(other),
+      el('span', { class: 'avatar-holder' }, avatar(other), other.online ? presenceDot() : null),
       el(
         'span',
         { class: 'conversation-body' },

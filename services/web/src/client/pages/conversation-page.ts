@@ -3,12 +3,15 @@ import type { AppContext, Unmount } from '../app-context';
 import { avatar } from '../components/avatar';
 import { createComposer } from '../components/composer';
 import { outgoingItem, type OutgoingItem } from '../components/message-item';
+import { presenceLabel } from '../components/presence-label';
 import { messageSkeletons } from '../components/skeletons';
+import { typingIndicator } from '../components/typing-indicator';
 import { el } from '../dom';
 import { messageRefusal, plainError } from '../error-text';
 import { createTimeline } from '../message-timeline';
+import { watchPresence, type PresenceWatch } from '../presence-watch';
 import { createReadTracker } from '../read-tracker';
-import type { Message, User } from '#libs/contract';
+import type { Message, Participant } from '#libs/contract';
 import { compareMessages } from '../ordering';
 
 const BOTTOM_SLACK_PX = 40;
@@ -23,17 +26,26 @@ const WIDE = '(min-width: 48rem)';
  * One conversation: its messages (anchored to the bottom, grouped, with day
  * separators; older ones as you scroll up, or with "Load older messages"), live
  * arrivals (announced politely; a "New messages" button when scrolled up, never a
- * jump), "Seen", sending (optimistic, see outbox.ts), and read marking only for
- * what is on screen in a visible tab.
+ * jump), "Seen", "bob is typing…", sending (optimistic, see outbox.ts; typing notices
+ * while the person types), read marking only for what is on screen in a visible tab,
+ * and the other participant's presence in the header ("Online", "last seen …"),
+ * watched while the page is open.
  */
 export function mountConversationPage(container: HTMLElement, ctx: AppContext, conversationId: string): Unmount {
   const { api, store, outbox } = ctx;
   const known = store.get(conversationId);
-  let other: User = known?.otherParticipant ?? { id: '', username: '', avatarUrl: null };
+  let other: Participant = known?.otherParticipant ?? { id: '', username: '', avatarUrl: null };
   ctx.setOpenConversation(conversationId, known?.otherParticipant.username);
 
   const title = el('h1', { id: 'page-title', tabindex: -1 }, other.username || 'Conversation');
-  const who = el('div', { class: 'who' }, known ? avatar(other, 'small') : null, title);
+  const presence = presenceLabel();
+  presence.show(known?.otherParticipant);
+  const who = el(
+    'div',
+    { class: 'who' },
+    known ? avatar(other, 'small') : null,
+    el('div', { class: 'who-text' }, title, presence.element),
+  );
   const header = el(
     'header',
     { class: 'conversation-header' },
@@ -55,8 +67,9 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
   const emptyState = el('div', { class: 'empty-state conversation-empty', hidden: true });
   const list = el('ol', { class: 'messages', 'aria-label': 'Messages', 'aria-busy': 'true' });
   const seen = el('p', { class: 'seen', hidden: true }, 'Seen');
+  const typing = typingIndicator();
   const pageError = el('div', { class: 'page-error', role: 'alert' });
-  const timelineBox = el('div', { class: 'timeline' }, loadOlder, skeleton, emptyState, list, seen);
+  const timelineBox = el('div', { class: 'timeline' }, loadOlder, skeleton, emptyState, list, seen, typing.element);
   const scroller = el(
     'div',
     { class: 'message-scroller', tabindex: 0, role: 'region', 'aria-label': 'Message history' },
@@ -76,6 +89,7 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
       scrollToBottom();
     },
     onDraft: (text) => ctx.drafts.set(conversationId, text),
+    onInput: (text) => ctx.typingSender.textChanged(conversationId, text),
   });
   if (other.username) composer.setPlaceholder(`Message ${other.username}…`);
   const body = el('div', { class: 'conversation-body' }, scroller, newMessages);
@@ -91,6 +105,7 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
   let loaded = false;
   let active = true;
   let markReadTimer: ReturnType<typeof setTimeout> | undefined;
+  let presenceWatch: PresenceWatch | undefined;
 
   const tracker = createReadTracker(scroller, () => {
     clearTimeout(markReadTimer);
@@ -126,6 +141,13 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
     if (shown !== !seen.hidden) keepingBottom(() => (seen.hidden = !shown));
   }
 
+  /** "bob is typing…" while the other participant is (never anyone else), kept in view at the bottom. */
+  function updateTyping() {
+    const typist = ctx.typing.typist(conversationId);
+    const name = typist && typist === other.id ? other.username : undefined;
+    keepingBottom(() => typing.show(name));
+  }
+
   function updateEmpty() {
     emptyState.hidden = !loaded || timeline.size > 0;
   }
@@ -158,12 +180,14 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
     updateEmpty();
   }
 
-  function showOther(user: User) {
+  function showOther(user: Participant) {
     other = user;
     timeline.setOther(user);
     title.textContent = user.username;
     if (!who.querySelector('.avatar')) who.prepend(avatar(user, 'small'));
     composer.setPlaceholder(`Message ${user.username}…`);
+    presence.show(store.get(conversationId)?.otherParticipant ?? user);
+    updateTyping();
     emptyState.replaceChildren(
       avatar(user, 'large'),
       el('p', { class: 'empty-title' }, `Say hi to ${user.username}`),
@@ -200,8 +224,8 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
     try {
       const [conversation, page] = await Promise.all([api.conversation(conversationId), api.messages(conversationId)]);
       if (!active) return;
-      showOther(conversation.otherParticipant);
       store.upsert(conversation);
+      showOther(conversation.otherParticipant);
       if (first) {
         hasOlder = page.length === PAGE_SIZE;
         loadOlder.hidden = !hasOlder;
@@ -298,7 +322,21 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
     ctx.live.on('read', (event) => {
       if (event.conversationId === conversationId) updateSeen();
     }),
-    ctx.live.on('resync', () => void loadNewest(false)),
+    ctx.live.on('resync', () => {
+      void loadNewest(false);
+      presenceWatch?.renew();
+    }),
+    // Presence events are not replayed: a transition while the stream was down is asked for again.
+    ctx.live.on('state', (state) => {
+      if (state === 'connected') presenceWatch?.renew();
+    }),
+    ctx.typing.subscribe((changed) => {
+      if (changed === conversationId) updateTyping();
+    }),
+    // Live `presence` events and watch answers reach the store, which every page reads.
+    store.subscribe(() => {
+      if (other.id) presence.show(store.get(conversationId)?.otherParticipant);
+    }),
     outbox.on('change', (changed) => {
       if (changed === conversationId) renderOutgoing();
     }),
@@ -314,7 +352,12 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
   ];
 
   void ctx.streamReady.then(() => {
-    if (active) void loadNewest(true);
+    if (!active) return;
+    void loadNewest(true);
+    presenceWatch = watchPresence(api, conversationId, {
+      state: (state) => store.applyPresence(state),
+      off: () => presence.off(),
+    });
   });
   renderOutgoing();
   if (window.matchMedia(WIDE).matches) composer.focus();
@@ -324,6 +367,7 @@ export function mountConversationPage(container: HTMLElement, ctx: AppContext, c
     active = false;
     clearTimeout(markReadTimer);
     tracker.stop();
+    presenceWatch?.stop();
     for (const unsubscribe of unsubscribers) unsubscribe();
     ctx.setOpenConversation(undefined);
     page.remove();

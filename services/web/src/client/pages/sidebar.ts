@@ -171,7 +171,10 @@ export function mountSidebar(container: HTMLElement, ctx: AppContext, logout: ()
     const all = store.list();
     const shown = filter ? all.filter((c) => c.otherParticipant.username.toLowerCase().includes(filter)) : all;
     clear(list);
-    for (const conversation of shown) list.append(conversationItem(conversation, conversation.id === currentId));
+    for (const conversation of shown) {
+      const typing = ctx.typing.typist(conversation.id) === conversation.otherParticipant.id;
+      list.append(conversationItem(conversation, conversation.id === currentId, typing));
+    }
     if (focusedId) focusConversation(focusedId);
     skeletons.hidden = loaded;
     clear(empty);
@@ -220,7 +223,7 @@ export function mountSidebar(container: HTMLElement, ctx: AppContext, logout: ()
     el('div', { class: 'notify-row' }, notifyButton, notifyNote),
     el('div', { class: 'list-scroller' }, listError, skeletons, list, empty, moreButton),
   );
-  const unsubscribe = store.subscribe(render);
+  const unsubscribers = [store.subscribe(render), ctx.typing.subscribe(render)];
   render();
 
   let active = true;
@@ -253,7 +256,7 @@ export function mountSidebar(container: HTMLElement, ctx: AppContext, logout: ()
     unmount() {
       active = false;
       clearTimeout(suggestTimer);
-      unsubscribe();
+      for (const unsubscribe of unsubscribers) unsubscribe();
       clear(container);
     },
   };
