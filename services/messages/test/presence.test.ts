@@ -51,6 +51,9 @@ test('When a user opens a first tab, then partners read them online; they stay o
     'bob online',
   );
   const second = await tab(bob);
+  // Two tabs on one instance: one entry, the instance's.
+  const members = await redis.zrange(stream.channels.userPresence(bob.id), '0', '-1');
+  expect(members.filter((member) => member !== 'seen')).toHaveLength(1);
   first.close();
   await untilOpenStreams(stream, 1);
   expect(await partnerSeenBy(alice, conversationId)).toMatchObject({ online: true, lastSeenAt: null });

@@ -37,4 +37,19 @@ describe('heartbeat wheel', () => {
     expect(wheel.size()).toBe(1);
     wheel.stop();
   });
+
+  test('When a tick has pinged its group, then afterTick runs with that slot, every slot once per interval', () => {
+    const seen: string[] = [];
+    const wheel = createHeartbeatWheel<number>(
+      1000,
+      (item) => seen.push(`ping ${item}`),
+      4,
+      (slot) => seen.push(`after ${slot}`),
+    );
+    expect(wheel.slots).toBe(4);
+    for (let i = 0; i < 4; i++) wheel.add(i);
+    jest.advanceTimersByTime(2000);
+    expect(seen).toEqual([0, 1, 2, 3, 0, 1, 2, 3].flatMap((slot) => [`ping ${slot}`, `after ${slot}`]));
+    wheel.stop();
+  });
 });

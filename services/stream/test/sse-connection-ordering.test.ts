@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { EventEnvelope } from '#libs/events';
 import { SseConnection } from '../src/sse-connection';
 import { StreamTallies } from '../src/stream-metrics';
-import { toFanOutEvent } from '../src/sse-frames';
+import { toEphemeralFrame, toFanOutEvent } from '../src/sse-frames';
 
 // SseConnection's ordering on its own, without Redis: a real response on a loopback
 // server, events fed to it by hand, and the ids the client received read back in order.
@@ -114,5 +114,26 @@ test('When a live event skips one, then the connection goes back to catching up 
   connection.end('', 'client_gone');
 
   expect(eventIds(await body)).toEqual(ids(3, 4));
+  expect(connection.lastCursor).toBe(`${EPOCH}:4`);
+});
+
+test('When an ephemeral event comes while the connection catches up, then it is dropped, not buffered; once live it is written at once, without an id, and the cursor stays', async () => {
+  const typing = (userId: string) =>
+    toEphemeralFrame({ type: 'typing', ts: Date.now(), data: JSON.stringify({ conversationId: '7', userId }) });
+  const { connection, body } = await openConnection(2);
+  connection.beginCatchUp();
+  connection.deliverEphemeral(typing('during catch-up'));
+  connection.replay([envelope(3)]);
+  connection.goLive();
+  connection.deliverEphemeral(typing('live'));
+  connection.deliver(live(4));
+  connection.end('', 'client_gone');
+
+  const frames = (await body).split('\n\n').filter((frame) => frame.includes('data:') && !frame.includes('ready'));
+  expect(frames).toEqual([
+    `id: ${EPOCH}:3\ndata: {"seq":3}`,
+    'event: typing\ndata: {"conversationId":"7","userId":"live"}',
+    `id: ${EPOCH}:4\ndata: {"seq":4}`,
+  ]);
   expect(connection.lastCursor).toBe(`${EPOCH}:4`);
 });
