@@ -29,6 +29,14 @@ export async function postgresPids(adminUrl: string, database: string): Promise<
   }
 }
 
+/** A mark of the processes serving the database at `databaseUrl` (its pids read now). */
+export async function databaseCpuMark(databaseUrl: string): Promise<PostgresCpuMark> {
+  const url = new URL(databaseUrl);
+  const database = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
+  url.pathname = '/postgres';
+  return postgresCpuMark(await postgresPids(url.toString(), database));
+}
+
 export function postgresCpuMark(pids: number[]): PostgresCpuMark {
   const marks = new Map<number, CpuMark>();
   for (const pid of pids) {

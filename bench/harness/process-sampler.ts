@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -77,22 +76,4 @@ export function machineMark(): MachineMark {
 export function machinePercent(from: MachineMark, to: MachineMark): number {
   const total = to.total - from.total;
   return total > 0 ? Math.round(((to.busy - from.busy) / total) * 100) : 0;
-}
-
-/** CPU of every process of a user (e.g. all postgres backends), summed: % of one core. */
-export function userProcessesCpuMark(user: string): CpuMark {
-  let ticks = 0;
-  try {
-    const pids = execFileSync('pgrep', ['-u', user]).toString().trim().split('\n').filter(Boolean);
-    for (const pid of pids) {
-      try {
-        ticks += cpuMark(Number(pid)).ticks;
-      } catch {
-        // exited meanwhile
-      }
-    }
-  } catch {
-    // no such processes
-  }
-  return { ticks, at: performance.now() };
 }

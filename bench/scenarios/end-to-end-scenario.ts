@@ -8,7 +8,8 @@ import type { ClientPool } from '../harness/client-pool';
 import { buildLayout } from '../harness/connection-layout';
 import { freePort, waitForHealthy } from '../harness/free-port';
 import { mergeEncoded, summarize, type LatencySummary } from '../harness/latency-histogram';
-import { cpuMark, cpuPercent, machineMark, machinePercent, userProcessesCpuMark } from '../harness/process-sampler';
+import { databaseCpuMark, postgresCpuPercent } from '../harness/postgres-cpu';
+import { cpuMark, cpuPercent, machineMark, machinePercent } from '../harness/process-sampler';
 import { PRODUCT_STREAM_ENTRY, SYSTEMS, type BenchEnvironment } from '../harness/systems';
 import { connectWorker, waitForWorker } from '../harness/worker-rpc';
 import { spawn } from 'node:child_process';
@@ -39,7 +40,11 @@ export interface EndToEndStep {
   relayLatency: LatencySummary;
   messagesCpuPercent: number;
   streamCpuPercent: number;
-  /** Every postgres process on the machine (other workloads' included). */
+  /**
+   * The bench database's backends and PostgreSQL's shared background processes
+   * (harness/postgres-cpu.ts): other databases' backends are left out, and a backend that
+   * exits during the step drops out rather than taking its whole past CPU off the sum.
+   */
   postgresCpuPercent: number;
   clientsCpuPercent: number;
   machineCpuPercent: number;
@@ -252,7 +257,7 @@ export async function runEndToEnd(
       await pool.beginStep(GROUP, stepId);
       const messagesFrom = cpuMark(messages.pid!);
       const streamFrom = cpuMark(stream.pid);
-      const postgresFrom = userProcessesCpuMark('postgres');
+      const postgresFrom = await databaseCpuMark(databaseUrl);
       const clientsFrom = pool.pids.map(cpuMark);
       const machineFrom = machineMark();
       const posted = await postLoad.call<{
@@ -266,7 +271,7 @@ export async function runEndToEnd(
       }>('run', { step: stepId, rate, durationMs }, durationMs + 120_000);
       const messagesTo = cpuMark(messages.pid!);
       const streamTo = cpuMark(stream.pid);
-      const postgresTo = userProcessesCpuMark('postgres');
+      const postgresTo = await databaseCpuMark(databaseUrl);
       const clientsTo = pool.pids.map(cpuMark);
       const machineTo = machineMark();
       const expected = posted.expectedPerUser.reduce((sum, count, user) => sum + count * layout.tabsPerUser[user]!, 0);
@@ -294,7 +299,7 @@ export async function runEndToEnd(
         relayLatency: summarize(relayHistogram),
         messagesCpuPercent: Math.round(cpuPercent(messagesFrom, messagesTo)),
         streamCpuPercent: Math.round(cpuPercent(streamFrom, streamTo)),
-        postgresCpuPercent: Math.round(cpuPercent(postgresFrom, postgresTo)),
+        postgresCpuPercent: Math.round(postgresCpuPercent(postgresFrom, postgresTo)),
         clientsCpuPercent: Math.round(clientsFrom.reduce((sum, from, i) => sum + cpuPercent(from, clientsTo[i]!), 0)),
         machineCpuPercent: machinePercent(machineFrom, machineTo),
         complete: deliveries.missing === 0 && deliveries.duplicates === 0 && deliveries.distinct === expected,
