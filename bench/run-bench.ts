@@ -106,7 +106,13 @@ async function main() {
         systems.map((id) => SYSTEMS[id]),
         options,
         envFor,
-        { pool, startPublisher, redisPid: redis.pid, signer, log },
+        {
+          pool,
+          startPublisher,
+          redisPids: (system) => (system.id === 'cluster' && cluster ? cluster.pids() : [redis.pid]),
+          signer,
+          log,
+        },
       )),
     );
     for (const id of systems) {

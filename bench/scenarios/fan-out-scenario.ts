@@ -80,7 +80,8 @@ export async function runFanOutSweep(
   deps: {
     pool: ClientPool;
     startPublisher: () => Promise<PublisherHandle>;
-    redisPid: number;
+    /** The Redis processes serving `system`: the standalone server, or every node of the cluster. */
+    redisPids: (system: SystemUnderTest) => number[];
     signer: TokenSigner;
     log: (line: string) => void;
   },
@@ -160,12 +161,14 @@ async function openSession(
   deps: {
     pool: ClientPool;
     startPublisher: () => Promise<PublisherHandle>;
-    redisPid: number;
+    /** The Redis processes serving `system`: the standalone server, or every node of the cluster. */
+    redisPids: (system: SystemUnderTest) => number[];
     signer: TokenSigner;
     log: (line: string) => void;
   },
 ): Promise<FanOutSession> {
   const { pool, log } = deps;
+  const redisPids = deps.redisPids(system);
   const settings = options.fanOut;
   const layout = buildLayout(settings.connections);
   const group = `fanout-${system.id}`;
@@ -223,13 +226,13 @@ async function openSession(
       await pool.beginStep(group, stepId);
       const peak = trackPeakRss(server.pid);
       const serverFrom = cpuMark(server.pid);
-      const redisFrom = cpuMark(deps.redisPid);
+      const redisFrom = redisPids.map(cpuMark);
       const clientsFrom = pool.pids.map(cpuMark);
       const publisherFrom = cpuMark(pub.pid);
       const machineFrom = machineMark();
       const published = await pub.run(stepId, rate, durationMs);
       const serverTo = cpuMark(server.pid);
-      const redisTo = cpuMark(deps.redisPid);
+      const redisTo = redisPids.map(cpuMark);
       const clientsTo = pool.pids.map(cpuMark);
       const publisherTo = cpuMark(pub.pid);
       const machineTo = machineMark();
@@ -270,7 +273,7 @@ async function openSession(
         drainMs,
         latency,
         serverCpuPercent: Math.round(cpuPercent(serverFrom, serverTo)),
-        redisCpuPercent: Math.round(cpuPercent(redisFrom, redisTo)),
+        redisCpuPercent: Math.round(redisFrom.reduce((sum, from, i) => sum + cpuPercent(from, redisTo[i]!), 0)),
         clientsCpuPercent: Math.round(clientsFrom.reduce((sum, from, i) => sum + cpuPercent(from, clientsTo[i]!), 0)),
         publisherCpuPercent: Math.round(cpuPercent(publisherFrom, publisherTo)),
         machineCpuPercent: machinePercent(machineFrom, machineTo),

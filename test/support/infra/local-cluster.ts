@@ -21,6 +21,8 @@ export interface LocalCluster {
   /** `host:port,...` of every node, for REDIS_CLUSTER_NODES. */
   nodesEnv: string;
   ports: number[];
+  /** The nodes' process ids now (a restarted node has a new one): for sampling their CPU. */
+  pids(): number[];
   /** The port of the master that serves `slot` right now (asked of a live node). */
   masterOfSlot(slot: number): Promise<number>;
   /** Moves a slot, with its keys, to another master, as `redis-cli --cluster reshard` would. */
@@ -128,6 +130,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   return {
     nodesEnv: ports.map((port) => `127.0.0.1:${port}`).join(','),
     ports,
+    pids: () => [...children.values()].flatMap((child) => (child.pid === undefined ? [] : [child.pid])),
     masterOfSlot,
     async migrateSlot(slot, toPort) {
       const fromPort = await masterOfSlot(slot);
