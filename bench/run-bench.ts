@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseOptions } from './harness/bench-options';
+import { DEFAULT_SCENARIOS, parseOptions } from './harness/bench-options';
 import { startBenchRedis } from './harness/bench-redis';
 import { startLocalCluster, type LocalCluster } from '../test/support/infra/local-cluster';
 import { installExitHooks, killAllChildren, REPO_ROOT } from './harness/child-processes';
@@ -245,7 +245,7 @@ async function main() {
   // Only a complete, unmodified full run may replace the committed figures.
   const complete =
     (['product', 'raw', 'socketio'] as const).every((id) => options.systems.includes(id)) &&
-    options.scenarios.length === 4 &&
+    DEFAULT_SCENARIOS.every((scenario) => options.scenarios.includes(scenario)) &&
     !options.probing;
   const suffix = options.quick ? '-quick' : complete ? '' : '-partial';
   const json = JSON.stringify(results, null, 2) + '\n';

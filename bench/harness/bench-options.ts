@@ -54,6 +54,8 @@ export const SUSTAINED_P99_MS = 50;
 /** `presence` runs only when asked for (--scenarios=presence): it is not a comparison of systems. */
 export type Scenario = 'fanout' | 'idle' | 'e2e' | 'write' | 'presence';
 const SCENARIOS: Scenario[] = ['fanout', 'idle', 'e2e', 'write', 'presence'];
+/** What `npm run bench` runs without --scenarios: the full run whose figures the README shows. */
+export const DEFAULT_SCENARIOS: readonly Scenario[] = ['fanout', 'idle', 'e2e', 'write'];
 
 export function parseOptions(argv: string[]): BenchOptions {
   const quick = argv.includes('--quick');
@@ -62,7 +64,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     return arg ? arg.slice(name.length + 3).split(',') : undefined;
   };
   const systems = (listArg('systems') ?? SYSTEM_IDS) as BenchOptions['systems'];
-  const scenarios = (listArg('scenarios') ?? ['fanout', 'idle', 'e2e', 'write']) as BenchOptions['scenarios'];
+  const scenarios = (listArg('scenarios') ?? [...DEFAULT_SCENARIOS]) as BenchOptions['scenarios'];
   for (const s of systems) if (!SYSTEM_IDS.includes(s)) throw new Error(`unknown system ${s}`);
   for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}`);
   const probing = ['rates', 'connections', 'idle'].some((name) => listArg(name) !== undefined);

@@ -29,12 +29,21 @@ export async function postgresPids(adminUrl: string, database: string): Promise<
   }
 }
 
+/** The database a URL names. */
+export function databaseName(databaseUrl: string): string {
+  return decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\/+/, ''));
+}
+
+/** The same server's `postgres` database: where databases are created, dropped and watched from. */
+export function adminUrlOf(databaseUrl: string): string {
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  return admin.toString();
+}
+
 /** A mark of the processes serving the database at `databaseUrl` (its pids read now). */
 export async function databaseCpuMark(databaseUrl: string): Promise<PostgresCpuMark> {
-  const url = new URL(databaseUrl);
-  const database = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
-  url.pathname = '/postgres';
-  return postgresCpuMark(await postgresPids(url.toString(), database));
+  return postgresCpuMark(await postgresPids(adminUrlOf(databaseUrl), databaseName(databaseUrl)));
 }
 
 export function postgresCpuMark(pids: number[]): PostgresCpuMark {

@@ -3,7 +3,7 @@ import type { BenchOptions } from '../harness/bench-options';
 import { spawnTsNode, stopChild } from '../harness/child-processes';
 import { freePort, waitForHealthy } from '../harness/free-port';
 import { mergeEncoded, summarize, type LatencySummary } from '../harness/latency-histogram';
-import { postgresCpuMark, postgresCpuPercent, postgresPids } from '../harness/postgres-cpu';
+import { adminUrlOf, databaseName, postgresCpuMark, postgresCpuPercent, postgresPids } from '../harness/postgres-cpu';
 import { cpuMark, cpuPercent } from '../harness/process-sampler';
 import type { BenchEnvironment } from '../harness/systems';
 import { connectWorker, waitForWorker, type WorkerHandle } from '../harness/worker-rpc';
@@ -64,16 +64,6 @@ export interface WriteResult {
 
 export function writeAvailable(): boolean {
   return endToEndAvailable();
-}
-
-function databaseName(url: string): string {
-  return new URL(url).pathname.replace(/^\/+/, '');
-}
-
-function adminUrlOf(url: string): string {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  return admin.toString();
 }
 
 const ORDERS: WriteSystem[][] = [
