@@ -24,7 +24,12 @@ export function cpuMark(pid: number): CpuMark {
 export function cpuPercent(from: CpuMark, to: CpuMark): number {
   const seconds = (to.at - from.at) / 1000;
   if (seconds <= 0) return 0;
-  return ((to.ticks - from.ticks) / CLOCK_TICKS_PER_SECOND / seconds) * 100;
+  return (cpuSeconds(from, to) / seconds) * 100;
+}
+
+/** CPU seconds (user + system) used between two marks. */
+export function cpuSeconds(from: CpuMark, to: CpuMark): number {
+  return (to.ticks - from.ticks) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** Resident set size in bytes. */

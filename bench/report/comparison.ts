@@ -142,6 +142,8 @@ export function checkTargets(
       productIdle?.points.map((p) => `${p.rssPerConnectionKb} KB at ${p.opened.toLocaleString('en')}`).join(', ') ??
       'n/a',
   });
+  checks.push(idleAgainstRaw(idle), cpuPerEventAgainstRaw(fanOut));
+  checks.push(sustainedPosts(endToEnd));
   const at1000 = endToEnd?.steps.find((s) => s.targetPerSecond === 1000);
   checks.push({
     target: 'end-to-end p99 < 25 ms at 1,000 messages/s with 5,000 tabs',
@@ -153,4 +155,68 @@ export function checkTargets(
         : 'end-to-end not run',
   });
   return checks;
+}
+
+/** Idle memory against the thinnest server: RSS per connection at the first count (10,000), product / raw. */
+function idleAgainstRaw(idle: IdleResult[]): TargetCheck {
+  const target = '≤ 1.2× the raw baseline’s RSS per idle connection';
+  const [product, raw] = ['product', 'raw'].map((id) => idle.find((r) => r.system === id)?.points[0]);
+  if (!product || !raw)
+    return { target, status: 'not measured', measured: 'needs the idle scenario for product and raw' };
+  const times = ratio(product.rssPerConnectionKb, raw.rssPerConnectionKb);
+  return {
+    target,
+    status: times !== null && times <= 1.2 ? 'met' : 'missed',
+    measured: `${product.rssPerConnectionKb} against ${raw.rssPerConnectionKb} KB at ${product.opened.toLocaleString('en')} (${times}×)`,
+  };
+}
+
+/**
+ * Stream CPU per delivered event against the raw baseline, at the highest rate both
+ * sustained: at low rates the product's fixed work (heartbeats, presence refreshes,
+ * which the baseline does not do) is spread over few events and says little about
+ * what one delivery costs.
+ */
+function cpuPerEventAgainstRaw(fanOut: FanOutResult[]): TargetCheck {
+  const target = 'stream CPU per delivered event ≤ 1.1× the raw baseline’s';
+  const [product, raw] = ['product', 'raw'].map((id) => fanOut.find((r) => r.system === id));
+  const both = (product?.steps ?? []).flatMap((mine) => {
+    const theirs = raw?.steps.find((s) => s.targetPerSecond === mine.targetPerSecond);
+    return mine.sustained && theirs?.sustained && mine.serverCpuMicrosPerEvent && theirs.serverCpuMicrosPerEvent
+      ? [{ rate: mine.targetPerSecond, mine: mine.serverCpuMicrosPerEvent, theirs: theirs.serverCpuMicrosPerEvent }]
+      : [];
+  });
+  const top = both.at(-1);
+  if (!top) return { target, status: 'not measured', measured: 'no rate sustained by both product and raw' };
+  const times = ratio(top.mine, top.theirs)!;
+  return {
+    target,
+    status: times <= 1.1 ? 'met' : 'missed',
+    measured:
+      `${top.mine} against ${top.theirs} µs at ${top.rate.toLocaleString('en')}/s (${times}×); ` +
+      both.map((p) => `${p.rate.toLocaleString('en')}/s: ${ratio(p.mine, p.theirs)}×`).join(', '),
+  };
+}
+
+/**
+ * The write path's throughput end to end: the highest POST rate taken in full (≥ 90% of
+ * the rate, no POST errors, every event delivered) with a receive p99 within the sweep's limit.
+ */
+function sustainedPosts(endToEnd: EndToEndResult | null): TargetCheck {
+  const target = '≥ 1,500 POST/s sustained end to end with 5,000 tabs';
+  if (!endToEnd) return { target, status: 'not measured', measured: 'end-to-end not run' };
+  const limitMs = endToEnd.limitP99Ms;
+  const sustained = endToEnd.steps.filter(
+    (s) =>
+      s.complete &&
+      s.postErrors === 0 &&
+      s.postsPerSecond >= 0.9 * s.targetPerSecond &&
+      s.receiveLatency.p99Ms <= limitMs,
+  );
+  const top = sustained.at(-1)?.targetPerSecond ?? 0;
+  return {
+    target,
+    status: top >= 1500 ? 'met' : 'missed',
+    measured: `${top.toLocaleString('en')} POST/s with ${endToEnd.tabs.toLocaleString('en')} tabs (p99 ≤ ${limitMs} ms); sweep stopped: ${endToEnd.stoppedBecause}`,
+  };
 }

@@ -57,6 +57,8 @@ export interface EndToEndResult {
   conversations: number;
   setupMs: number;
   steps: EndToEndStep[];
+  /** The receive p99 above which a rate counts as past the write path's limit. */
+  limitP99Ms: number;
   /** The first POST rate whose receive p99 exceeded the limit, or null if none did. */
   limitPerSecond: number | null;
   stoppedBecause: string;
@@ -316,6 +318,7 @@ export async function runEndToEnd(
       conversations: pairs.length,
       setupMs,
       steps,
+      limitP99Ms: settings.limitP99Ms,
       limitPerSecond,
       stoppedBecause,
     };

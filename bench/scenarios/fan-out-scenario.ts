@@ -1,7 +1,15 @@
 import { SUSTAINED_P99_MS, type BenchOptions } from '../harness/bench-options';
 import type { ClientPool } from '../harness/client-pool';
 import { buildLayout } from '../harness/connection-layout';
-import { cpuMark, cpuPercent, machineMark, machinePercent, rssBytes, trackPeakRss } from '../harness/process-sampler';
+import {
+  cpuMark,
+  cpuPercent,
+  cpuSeconds,
+  machineMark,
+  machinePercent,
+  rssBytes,
+  trackPeakRss,
+} from '../harness/process-sampler';
 import { summarize, type LatencySummary } from '../harness/latency-histogram';
 import type { PublisherHandle } from '../harness/publisher-handle';
 import type { BenchEnvironment, SystemUnderTest } from '../harness/systems';
@@ -29,6 +37,8 @@ export interface FanOutStep {
   drainMs: number;
   latency: LatencySummary;
   serverCpuPercent: number;
+  /** The server's CPU time from the step's start until its deliveries were in, per event delivered (µs). */
+  serverCpuMicrosPerEvent: number | null;
   redisCpuPercent: number;
   /** The load generators' CPU: all client workers together, and the publisher (100% = one core). */
   clientsCpuPercent: number;
@@ -242,6 +252,8 @@ async function openSession(
         await new Promise((r) => setTimeout(r, 50));
       }
       const drainMs = Math.round(performance.now() - drainStarted);
+      // Per delivery, the server's CPU counts until the last delivery is in (the drain too).
+      const serverDrained = cpuMark(server.pid);
       const peakRss = peak.stop();
       const deliveries = await pool.endStep(group, published.expectedPerUser);
       const latency = summarize(deliveries.histogram);
@@ -273,6 +285,9 @@ async function openSession(
         drainMs,
         latency,
         serverCpuPercent: Math.round(cpuPercent(serverFrom, serverTo)),
+        serverCpuMicrosPerEvent: deliveries.distinct
+          ? Math.round((cpuSeconds(serverFrom, serverDrained) * 1e6) / deliveries.distinct)
+          : null,
         redisCpuPercent: Math.round(redisFrom.reduce((sum, from, i) => sum + cpuPercent(from, redisTo[i]!), 0)),
         clientsCpuPercent: Math.round(clientsFrom.reduce((sum, from, i) => sum + cpuPercent(from, clientsTo[i]!), 0)),
         publisherCpuPercent: Math.round(cpuPercent(publisherFrom, publisherTo)),
