@@ -4,7 +4,11 @@ import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { createEventChannels } from '#libs/events';
-import { SEND_STATEMENT } from '../../services/messages/src/data/send-statement';
+import {
+  SEND_STATEMENT,
+  SEND_STATEMENT_NAME,
+  type SentMessageRow,
+} from '../../services/messages/src/data/send-statement';
 
 /**
  * The raw write baseline: the thinnest node:http + pg process doing the product's send,
@@ -31,14 +35,6 @@ const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const channels = createEventChannels(process.env.EVENTS_PREFIX ?? 'messenger');
 const PATH = /^\/api\/conversations\/([1-9]\d{0,17})\/messages$/;
 
-interface SentRow {
-  id: string;
-  content: string;
-  user_id: string;
-  conversation_id: string;
-  created_at: Date;
-}
-
 function answer(response: http.ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
@@ -56,9 +52,9 @@ function userOf(authorization: string | undefined): string | undefined {
   }
 }
 
-async function send(conversationId: string, senderId: string, content: string): Promise<SentRow | undefined> {
-  const { rows } = await pool.query<SentRow>({
-    name: 'send',
+async function send(conversationId: string, senderId: string, content: string): Promise<SentMessageRow | undefined> {
+  const { rows } = await pool.query<SentMessageRow>({
+    name: SEND_STATEMENT_NAME,
     text: SEND_STATEMENT,
     values: [conversationId, senderId, content, null],
   });

@@ -2,4 +2,4 @@
 // means PostgreSQL is unavailable lives in libs/http, so services without a database do
 // not load Prisma to answer errors.
 export { Prisma, PrismaClient } from './generated/client';
-export { connectDatabase, createDatabase, type Database } from './prisma-client-factory';
+export { connectDatabase, createDatabase, createDatabasePool, type Database } from './prisma-client-factory';

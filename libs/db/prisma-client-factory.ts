@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/client';
 import { redactUrl } from '#libs/config';
 import { createStatementNamer } from './statement-names';
@@ -14,18 +15,26 @@ export type Database = PrismaClient;
 export const CONNECTION_TIMEOUT_MS = 3000;
 
 /**
- * Prisma over the pg driver adapter: queries run through Prisma's WebAssembly query
- * compiler, so no native engine is downloaded or needed.
+ * The pg pool under the Prisma client. The send runs on it directly (one prepared
+ * statement, no query plan to interpret), everything else through Prisma; sharing one
+ * pool keeps PostgreSQL's connection count what the pool size says.
  */
-export function createDatabase(databaseUrl: string, options: { poolSize?: number } = {}): Database {
-  const adapter = new PrismaPg(
-    {
-      connectionString: databaseUrl,
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
-    },
-    { statementNameGenerator: createStatementNamer() },
-  );
+export function createDatabasePool(databaseUrl: string, options: { poolSize?: number } = {}): pg.Pool {
+  return new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+  });
+}
+
+/**
+ * Prisma over the pg driver adapter: queries run through Prisma's WebAssembly query
+ * compiler, so no native engine is downloaded or needed. Given a pool, the client runs
+ * on it and ends it on $disconnect(); given a URL, on a pool of its own.
+ */
+export function createDatabase(source: string | pg.Pool, options: { poolSize?: number } = {}): Database {
+  const pool = typeof source === 'string' ? createDatabasePool(source, options) : source;
+  const adapter = new PrismaPg(pool, { statementNameGenerator: createStatementNamer(), disposeExternalPool: true });
   return new PrismaClient({ adapter });
 }
 

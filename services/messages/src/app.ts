@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import type { TokenService } from '#libs/auth';
+import type { Pool } from 'pg';
 import type { Database } from '#libs/db';
 import type { PresenceStore, TypingNotifier } from '#libs/events';
 import { errorMiddleware, jsonBody, requestLogger, answerUnservedMethods } from '#libs/koa';
@@ -29,6 +30,8 @@ import { userRoutes } from './routes/user-routes';
 
 export interface AppDependencies {
   db: Database;
+  /** The pg pool under `db`, for the statements run on pg directly (the send). */
+  pool: Pool;
   tokens: TokenService;
   /** Called after each commit that queued events: wakes the outbox relay (never waits). */
   eventsCommitted: () => void;
@@ -48,6 +51,7 @@ export interface AppDependencies {
 /** The messages API as a Koa app: wiring only, no I/O of its own. */
 export function createApp({
   db,
+  pool,
   tokens,
   eventsCommitted,
   typingNotifier,
@@ -62,7 +66,7 @@ export function createApp({
   const auth = createAuthService(users, tokens);
   const conversationRepository = createConversationRepository(db);
   const conversations = createConversationService(conversationRepository, users);
-  const messages = createMessageService(createMessageRepository(db), eventsCommitted);
+  const messages = createMessageService(createMessageRepository(db, pool), eventsCommitted);
   const authenticated = requireUser(auth);
   const participant = requireSession(auth);
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { createTokenService } from '#libs/auth';
 import type { Config } from '#libs/config';
-import { connectDatabase, createDatabase, type Database } from '#libs/db';
+import { connectDatabase, createDatabase, createDatabasePool, type Database } from '#libs/db';
 import { createEventChannels, createEventAppender, createPresenceStore, createTypingNotifier } from '#libs/events';
 import { createHttpServer, closeServer, listen } from '#libs/http';
 import { createLogger, type Logger } from '#libs/logger';
@@ -38,10 +38,14 @@ export interface RunningServer extends RunningService {
  */
 export async function start(config: Config, deps: MessagesServerDeps = {}): Promise<RunningServer> {
   const logger = deps.logger ?? createLogger({ name: 'messages', level: config.logLevel, format: config.logFormat });
+  // Prisma's pool, on which the send also runs (createDatabasePool); $disconnect() ends it.
+  const pool = createDatabasePool(config.databaseUrl);
+  // An idle client that loses its server emits here; unhandled, that would end the process.
+  pool.on('error', (error) => logger.debug({ err: error.message }, 'database pool connection lost'));
   let db: Database | undefined;
   let redis: RedisClient | undefined;
   try {
-    db = createDatabase(config.databaseUrl);
+    db = createDatabase(pool);
     // The relay's connection: a command that Redis does not answer within a second
     // fails, and nothing queues while it is away, so a dead Redis fails a cycle fast.
     redis = createRedisClient(config, logger, { commandTimeout: 1000, enableOfflineQueue: false });
@@ -51,6 +55,8 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
     // stops ioredis from reconnecting.
     redis?.disconnect();
     await db?.$disconnect().catch(() => {});
+    // Ended by $disconnect() once Prisma connected to it; otherwise still open.
+    await pool.end().catch(() => {});
     throw error;
   }
 
@@ -79,6 +85,7 @@ export async function start(config: Config, deps: MessagesServerDeps = {}): Prom
 
   const app = createApp({
     db,
+    pool,
     tokens: createTokenService(config.auth),
     eventsCommitted: relay.nudge,
     // The relay's connection: its one-second command timeout and no offline queue suit

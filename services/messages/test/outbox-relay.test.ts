@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createEventChannels, parseCursor, createEventAppender, type EventAppender } from '#libs/events';
-import { createDatabase, type Database } from '#libs/db';
+import { createDatabase, createDatabasePool, type Database } from '#libs/db';
 import { createLogger } from '#libs/logger';
 import { createPrivateDatabase, type PrivateDatabase } from '../../../test/support/infra/private-database';
 import { createMessageRepository, type MessageRepository } from '../src/data/message-repository';
@@ -23,15 +23,17 @@ const published = new Map<string, number[]>();
 
 beforeAll(async () => {
   database = await createPrivateDatabase('relay');
-  db = createDatabase(database.url, { poolSize: 4 });
+  // The repository's pool, under Prisma too (as in the service); `pool` is the relay's.
+  const databasePool = createDatabasePool(database.url, { poolSize: 4 });
+  db = createDatabase(databasePool);
   pool = new pg.Pool({ connectionString: database.url, max: 4 });
   // An idle pooled connection the server ends (as an administrator's terminate does)
   // emits here; unhandled, it fails whichever test runs then. The next query opens a new one.
-  pool.on('error', () => {});
+  for (const each of [pool, databasePool]) each.on('error', () => {});
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   subscriber = redis.duplicate();
   appender = createEventAppender(redis, channels, { logMaxEvents: 1000, logTtlSeconds: 60, cursorTtlSeconds: 120 });
-  messages = createMessageRepository(db);
+  messages = createMessageRepository(db, databasePool);
   subscriber.on('pmessage', (_pattern: string, channel: string, payload: string) => {
     const userId = channels.userIdOf(channel)!;
     const seqs = published.get(userId) ?? [];

@@ -1,7 +1,8 @@
+import type { Pool } from 'pg';
 import type { Database } from '#libs/db';
 import type { MessageRecord } from './records';
 import { retryOnceOnConflict } from './retry-on-conflict';
-import { SEND_STATEMENT, type SentMessageRow } from './send-statement';
+import { SEND_STATEMENT, SEND_STATEMENT_NAME, type SentMessageRow } from './send-statement';
 
 export interface ReadResult {
   /** The new marker when it moved, otherwise null. */
@@ -10,10 +11,10 @@ export interface ReadResult {
 
 function toMessageRecord(row: SentMessageRow): MessageRecord {
   return {
-    id: String(row.id),
+    id: row.id,
     content: row.content,
-    userId: String(row.user_id),
-    conversationId: String(row.conversation_id),
+    userId: row.user_id,
+    conversationId: row.conversation_id,
     createdAt: row.created_at,
   };
 }
@@ -48,7 +49,13 @@ function fromPrismaMessage(m: {
   };
 }
 
-export function createMessageRepository(db: Database) {
+/**
+ * `pool` is the pg pool under `db`: the send statement runs on it directly, prepared
+ * once per connection under a fixed name. Through Prisma's raw query the same statement
+ * also pays for Prisma's query interpreter, its spans and argument mapping, on the
+ * service's hottest path (bench/README.md, "Write path").
+ */
+export function createMessageRepository(db: Database, pool: Pool) {
   /**
    * Inserts a message, moves the conversation's last-message pointer and the sender's
    * read marker, and queues a `message` event for both participants: one statement, so
@@ -66,10 +73,12 @@ export function createMessageRepository(db: Database) {
     content: string,
     clientId: string | null = null,
   ): Promise<MessageRecord | undefined> {
-    const conversation = BigInt(conversationId);
-    const sender = BigInt(senderId);
     return retryOnceOnConflict(async () => {
-      const rows = await db.$queryRawUnsafe<SentMessageRow[]>(SEND_STATEMENT, conversation, sender, content, clientId);
+      const { rows } = await pool.query<SentMessageRow>({
+        name: SEND_STATEMENT_NAME,
+        text: SEND_STATEMENT,
+        values: [conversationId, senderId, content, clientId],
+      });
       return rows[0] && toMessageRecord(rows[0]);
     });
   }

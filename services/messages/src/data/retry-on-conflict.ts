@@ -1,4 +1,6 @@
-interface DriverErrorShape {
+/** A conflict as Prisma's adapter wraps it, or as pg throws it (SQLSTATE in `code`). */
+interface ConflictErrorShape {
+  code?: string;
   meta?: { driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } };
 }
 
@@ -8,8 +10,13 @@ const TRANSIENT = new Set(['40P01', '40001']);
 
 /** Whether PostgreSQL aborted the statement for a deadlock or a serialization failure. */
 export function isTransientConflict(error: unknown): boolean {
-  const cause = (error as DriverErrorShape | undefined)?.meta?.driverAdapterError?.cause;
-  return cause?.kind === 'TransactionWriteConflict' || TRANSIENT.has(cause?.originalCode ?? '');
+  const shape = error as ConflictErrorShape | undefined;
+  const cause = shape?.meta?.driverAdapterError?.cause;
+  return (
+    cause?.kind === 'TransactionWriteConflict' ||
+    TRANSIENT.has(cause?.originalCode ?? '') ||
+    TRANSIENT.has(shape?.code ?? '')
+  );
 }
 
 /**

@@ -51,11 +51,18 @@ export const SEND_STATEMENT = `
         )
         SELECT i.id, i.content, i.user_id, i.conversation_id, i.created_at FROM inserted i`;
 
-/** The statement's row: the message stored (none when nothing was). */
+/**
+ * The name it is prepared under on each connection (pg's named statements): parsed and
+ * planned once per connection, not on every send. The statement is one large CTE chain,
+ * planned in about as long as it takes to run.
+ */
+export const SEND_STATEMENT_NAME = 'send_message';
+
+/** The statement's row, as pg returns it (int8 as text): the message stored (none when nothing was). */
 export interface SentMessageRow {
-  id: bigint;
+  id: string;
   content: string;
-  user_id: bigint;
-  conversation_id: bigint;
+  user_id: string;
+  conversation_id: string;
   created_at: Date;
 }
