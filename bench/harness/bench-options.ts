@@ -6,7 +6,7 @@ import { SYSTEM_IDS, type SystemId } from './systems';
  */
 export interface BenchOptions {
   quick: boolean;
-  /** True when --rates, --connections or --idle changed the settings. */
+  /** True when --rates, --connections, --idle or --post-rates changed the settings. */
   probing: boolean;
   profile: boolean;
   systems: SystemId[];
@@ -67,7 +67,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const scenarios = (listArg('scenarios') ?? [...DEFAULT_SCENARIOS]) as BenchOptions['scenarios'];
   for (const s of systems) if (!SYSTEM_IDS.includes(s)) throw new Error(`unknown system ${s}`);
   for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}`);
-  const probing = ['rates', 'connections', 'idle'].some((name) => listArg(name) !== undefined);
+  const probing = ['rates', 'connections', 'idle', 'post-rates'].some((name) => listArg(name) !== undefined);
   const base = { quick, probing, profile: argv.includes('--profile'), systems, scenarios };
   const options = quick ? quickOptions(base) : fullOptions(base);
   // --rates=… replaces the fan-out sweep (for probing one region; not for reported runs).
@@ -81,6 +81,12 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (connections !== undefined) {
     if (!Number.isInteger(connections) || connections <= 0) throw new Error('--connections takes a positive integer');
     options.fanOut.connections = connections;
+  }
+  // --post-rates=… replaces the end-to-end sweep's POST rates (for probing; not for reported runs).
+  const postRates = listArg('post-rates')?.map(Number);
+  if (postRates) {
+    if (postRates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--post-rates takes positive numbers');
+    options.endToEnd.rates = postRates;
   }
   // --idle=… replaces the idle connection counts (for probing; not for reported runs).
   const idle = listArg('idle')?.map(Number);

@@ -10,7 +10,7 @@ import { connectWorker, waitForWorker, type WorkerHandle } from '../harness/work
 import {
   benchDatabaseUrl,
   inParallel,
-  migrate,
+  prepareBenchDatabase,
   postJson,
   spawnMessagesService,
   endToEndAvailable,
@@ -81,7 +81,7 @@ export async function runWrite(
   const databaseUrl = benchDatabaseUrl();
   const database = databaseName(databaseUrl);
   const adminUrl = adminUrlOf(databaseUrl);
-  await migrate(databaseUrl);
+  await prepareBenchDatabase(databaseUrl);
   const notes: string[] = [];
   const runs: WriteRun[] = [];
   const loader = spawnTsNode('bench/workers/write-load-worker.ts', [], { name: 'write load', ipc: true });

@@ -51,6 +51,8 @@ const envSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: url(defaults.databaseUrl, ['postgresql:', 'postgres:']),
+  // Connections of the messages service's pool (Prisma and the send share it); see the README.
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   REDIS_URL: url(defaults.redisUrl, ['redis:', 'rediss:']),
   // Set: every service uses this Redis Cluster (sharded pub/sub) instead of REDIS_URL.
   REDIS_CLUSTER_NODES: z
@@ -135,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     metricsPort: e.METRICS_PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,
     /** Null in standalone mode (REDIS_URL). */
     redisCluster: typeof e.REDIS_CLUSTER_NODES === 'object' ? e.REDIS_CLUSTER_NODES : null,

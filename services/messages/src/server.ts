@@ -39,7 +39,7 @@ export interface RunningServer extends RunningService {
 export async function start(config: Config, deps: MessagesServerDeps = {}): Promise<RunningServer> {
   const logger = deps.logger ?? createLogger({ name: 'messages', level: config.logLevel, format: config.logFormat });
   // Prisma's pool, on which the send also runs (createDatabasePool); $disconnect() ends it.
-  const pool = createDatabasePool(config.databaseUrl);
+  const pool = createDatabasePool(config.databaseUrl, { poolSize: config.databasePoolSize });
   // An idle client that loses its server emits here; unhandled, that would end the process.
   pool.on('error', (error) => logger.debug({ err: error.message }, 'database pool connection lost'));
   let db: Database | undefined;

@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '#libs/config';
 import { startMessagesApp } from '../../../test/support/messages/messages-app';
-import { createApiClient } from '../../../test/support/messages/messages-client';
+import {
+  collectPages,
+  createApiClient,
+  loginUser,
+  startConversation,
+} from '../../../test/support/messages/messages-client';
 import { freePort } from '../../../test/support/infra/private-redis';
 import { start } from '../src/server';
 import { testConfig } from '../../../test/support/product/test-config';
@@ -46,6 +51,30 @@ describe('development login switch', () => {
     try {
       const response = await createApiClient(app.url).post('/api/login', { json: { username: `prod_${Date.now()}` } });
       expect(response.status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('database pool', () => {
+  test('When DATABASE_POOL_SIZE=1, then sends (on pg directly) and reads (through Prisma) share the one connection and all succeed', async () => {
+    const app = await startMessagesApp({ DATABASE_POOL_SIZE: '1' });
+    try {
+      const api = createApiClient(app.url);
+      const [alice, bob] = await Promise.all([loginUser(api), loginUser(api)]);
+      const conversationId = await startConversation(api, alice, bob);
+      const path = `/api/conversations/${conversationId}/messages`;
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          i % 2 === 0
+            ? api.post(path, { token: (i % 4 === 0 ? alice : bob).token, json: { content: `m${i}` } })
+            : api.get(path, { token: alice.token }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(answers.map((_, i) => (i % 2 === 0 ? 201 : 200)));
+      const listed = await collectPages(api, path, bob.token, 100);
+      expect(listed).toHaveLength(6);
     } finally {
       await app.stop();
     }
@@ -108,6 +137,16 @@ describe('configuration', () => {
       }
     },
   );
+
+  test('When DATABASE_POOL_SIZE is not a whole number from 1 to 100, then loading the config fails naming it; unset, it is 10', () => {
+    for (const value of ['0', '101', '2.5', 'many']) {
+      expect(() => loadConfig({ DATABASE_POOL_SIZE: value })).toThrow(
+        /Invalid configuration:\n {2}DATABASE_POOL_SIZE: /,
+      );
+    }
+    expect(loadConfig({}).databasePoolSize).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '4' }).databasePoolSize).toBe(4);
+  });
 
   test('When PRESENCE is not on or off, then loading the config fails naming it; unset, presence is on', () => {
     for (const value of ['yes', 'true', 'ON', '1']) {
