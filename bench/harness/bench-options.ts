@@ -25,7 +25,8 @@ export interface BenchOptions {
     /** A step whose p99 exceeds this ends the sweep (latency exploded). */
     stopP99Ms: number;
   };
-  idle: { counts: number[] };
+  /** settleMs: how long the connections sit idle before the second RSS reading (idle-scenario.ts). */
+  idle: { counts: number[]; settleMs: number };
   /** Tabs of the presence reconnect storm (two per user). */
   presence: { tabs: number };
   endToEnd: {
@@ -114,7 +115,7 @@ function quickOptions(base: BaseOptions): BenchOptions {
         drainMs: 1500,
         stopP99Ms: 1000,
       },
-      idle: { counts: [1000, 2000] },
+      idle: { counts: [1000, 2000], settleMs: 5000 },
       presence: { tabs: 1000 },
       endToEnd: { tabs: 1000, rates: [100, 400], stepMs: 2000, warmupMs: 1000, drainMs: 1500, limitP99Ms: 100 },
       write: { clients: 16, conversations: 200, durationMs: 3000, warmupMs: 1000, rounds: 1 },
@@ -136,7 +137,7 @@ function fullOptions(base: BaseOptions): BenchOptions {
       drainMs: 3000,
       stopP99Ms: 1000,
     },
-    idle: { counts: [10_000, 20_000] },
+    idle: { counts: [10_000, 20_000], settleMs: 30_000 },
     presence: { tabs: 5000 },
     endToEnd: {
       tabs: 5000,

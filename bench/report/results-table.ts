@@ -75,7 +75,7 @@ export function renderReport(report: {
     out.push('\n== Idle connections ==');
     out.push(
       table(
-        ['system', 'connections', 'connect/s', 'RSS MB', 'KB/conn', 'marginal KB/conn', 'failed'],
+        ['system', 'connections', 'connect/s', 'RSS MB', 'KB/conn', 'marginal KB/conn', 'KB/conn idle', 'failed'],
         report.idle.flatMap((r) =>
           r.points.map((p) => [
             r.system,
@@ -84,6 +84,7 @@ export function renderReport(report: {
             p.rssMb,
             p.rssPerConnectionKb,
             p.marginalKbPerConnection ?? '',
+            p.settledRssPerConnectionKb ?? 'n/a',
             p.failed,
           ]),
         ),

@@ -21,6 +21,12 @@ export interface IdlePoint {
   rssPerConnectionKb: number;
   /** (RSS here − RSS at the previous count) / the connections added: the marginal cost, without fixed overheads. */
   marginalKbPerConnection: number | null;
+  /**
+   * The same RSS per connection after the connections sat idle for `settleMs`: by then
+   * V8's memory reducer has given back the heap that the connect burst's garbage grew
+   * (at 1 s most of the difference between product and raw is that slack, not live objects).
+   */
+  settledRssPerConnectionKb: number;
 }
 
 export interface IdleResult {
@@ -74,6 +80,8 @@ export async function runIdle(
       // Let the server finish the connections' bookkeeping and the GC settle.
       await new Promise((r) => setTimeout(r, 1000));
       const rss = rssBytes(server.pid);
+      await new Promise((r) => setTimeout(r, options.idle.settleMs));
+      const settled = rssBytes(server.pid);
       const point: IdlePoint = {
         requested,
         opened: open,
@@ -86,12 +94,14 @@ export async function runIdle(
         marginalKbPerConnection: previous
           ? Math.round(((rss - previous.rss) / Math.max(1, open - previous.open) / 1024) * 100) / 100
           : null,
+        settledRssPerConnectionKb: Math.round(((settled - rssAtZero) / Math.max(1, open) / 1024) * 100) / 100,
       };
       previous = { rss, open };
       points.push(point);
       log(
         `  ${system.id}: ${open} idle connections (${result.failed} failed), +${result.opened} at ${result.perSecond}/s,` +
-          ` RSS ${point.rssMb} MB, ${point.rssPerConnectionKb} KB/connection`,
+          ` RSS ${point.rssMb} MB, ${point.rssPerConnectionKb} KB/connection;` +
+          ` after ${options.idle.settleMs / 1000} s idle ${point.settledRssPerConnectionKb} KB/connection`,
       );
       if (result.failed > 0) log(`  ${system.id}: first connect error: ${result.firstError}`);
     }
