@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { apiLogin } from './support/api-calls';
+import { apiLogin, apiSend, apiStart } from './support/api-calls';
 import { useBrowserProduct } from './support/browser-product';
-import { BOTH_SIZES, logIn, uniqueUsername } from './support/product';
+import { BOTH_SIZES, DESKTOP, logIn, uniqueUsername } from './support/product';
 import { loaded, openAs, openFromList, pairWithMessages } from './support/scenes';
 
 jest.setTimeout(60_000);
@@ -198,4 +198,29 @@ describe.each(BOTH_SIZES)('Finding your way at %s size', (_, viewport) => {
       await context.close();
     }
   });
+});
+
+test('When a live event re-renders the list between pressing and releasing on a conversation, then the click still opens it', async () => {
+  const { alice, aliceName, bob } = await pairWithMessages(e2e.browser, e2e.product.url, ['Hi'], { viewport: DESKTOP });
+  try {
+    const carol = await apiLogin(e2e.product.url, uniqueUsername('carol'));
+    const withCarol = await apiStart(e2e.product.url, carol.token, aliceName);
+    await apiSend(e2e.product.url, carol.token, withCarol, 'One from Carol');
+    const list = alice.page.getByRole('list', { name: 'Conversations' });
+    await openFromList(alice.page, carol.authUser.username);
+
+    // Carol's row is on top (newest) and stays there; Bob's, below it, does not change.
+    const bobRow = list.getByRole('link', { name: new RegExp(bob.name) });
+    const box = (await bobRow.boundingBox())!;
+    await alice.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await alice.page.mouse.down();
+    await apiSend(e2e.product.url, carol.token, withCarol, 'Two from Carol');
+    await list.getByText('Two from Carol').waitFor();
+    await alice.page.mouse.up();
+
+    await alice.page.getByRole('heading', { level: 1, name: bob.name }).waitFor();
+    await loaded(alice.page);
+  } finally {
+    await alice.context.close();
+  }
 });

@@ -34,6 +34,23 @@ export function clear(node: Node): void {
 }
 
 /**
+ * Makes `parent`'s children exactly `nodes`, in order, leaving the ones already in place
+ * untouched: a re-render that keeps an element keeps a click on it. A click is a press and
+ * a release on the same element; replacing the element in between (a live event re-rendering
+ * a list) silently loses the click.
+ */
+export function reconcileChildren(parent: Node, nodes: readonly Node[]): void {
+  // Leaving first, so that a kept node before which others are inserted never moves:
+  // moving it (remove, insert) would lose a click as surely as replacing it.
+  const kept = new Set(nodes);
+  for (const child of Array.from(parent.childNodes)) if (!kept.has(child)) parent.removeChild(child);
+  nodes.forEach((node, i) => {
+    const current = parent.childNodes[i] ?? null;
+    if (current !== node) parent.insertBefore(node, current);
+  });
+}
+
+/**
  * An async function as an event listener or timer callback. The DOM ignores what a
  * listener returns, so a rejection would go unnoticed: each handler here catches its
  * own errors and shows them, and this marks the promise as deliberately not awaited.

@@ -3,7 +3,7 @@ import type { AppContext } from '../app-context';
 import { avatar } from '../components/avatar';
 import { conversationItem } from '../components/conversation-item';
 import { conversationSkeletons } from '../components/skeletons';
-import { clear, detached, el } from '../dom';
+import { clear, detached, el, reconcileChildren } from '../dom';
 import { plainError, USERNAME_RULE } from '../error-text';
 
 const SUGGEST_DELAY_MS = 150;
@@ -170,11 +170,17 @@ export function mountSidebar(container: HTMLElement, ctx: AppContext, logout: ()
     const filter = input.value.trim().toLowerCase();
     const all = store.list();
     const shown = filter ? all.filter((c) => c.otherParticipant.username.toLowerCase().includes(filter)) : all;
-    clear(list);
-    for (const conversation of shown) {
+    // Rows that did not change stay the same elements (reconcileChildren): the list
+    // re-renders on every live event, and a click must survive one landing mid-press.
+    const previous = new Map<string, Element>();
+    for (const row of Array.from(list.children)) previous.set((row as HTMLElement).dataset.conversationId ?? '', row);
+    const rows = shown.map((conversation) => {
       const typing = ctx.typing.typist(conversation.id) === conversation.otherParticipant.id;
-      list.append(conversationItem(conversation, conversation.id === currentId, typing));
-    }
+      const row = conversationItem(conversation, conversation.id === currentId, typing);
+      const kept = previous.get(conversation.id);
+      return kept?.isEqualNode(row) ? kept : row;
+    });
+    reconcileChildren(list, rows);
     if (focusedId) focusConversation(focusedId);
     skeletons.hidden = loaded;
     clear(empty);
