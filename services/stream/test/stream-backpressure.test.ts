@@ -10,10 +10,14 @@ test('When one tab stops reading, then it is disconnected while a fast tab of th
   const userId = uniqueUserId();
   const slow = await openRawStream(fixture.url, { token: sessionToken(userId) });
   const fast = await openRawStream(fixture.url, { token: sessionToken(userId) });
-  slow.pause();
   const content = 'x'.repeat(4000);
   const published: string[] = [];
   try {
+    // Both live first: a tab still catching up when the flood starts would be cut from its
+    // catch-up buffer (the same bound), whichever tab it is.
+    published.push(await fixture.publisher.publishMessage(userId, 'first'));
+    await Promise.all([slow.waitForEvents(1), fast.waitForEvents(1)]);
+    slow.pause();
     // Until the slow tab is cut (kernel socket buffers absorb some megabytes first), bounded at 4,000 events (16 MB).
     while (fixture.server.stats().connections === 2 && published.length < 4000) {
       const batch = await Promise.all(

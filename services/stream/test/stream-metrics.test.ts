@@ -131,6 +131,10 @@ test('When a tab stops reading and is cut, then slow_consumer grows by one and t
   const userId = uniqueUserId();
   const before = await scrape();
   const slow = await openStream(userId);
+  // Live first (one event received): a stream still catching up when the flood starts is
+  // cut too, but from its catch-up buffer, before it has sent anything.
+  await fixture.publisher.publishMessage(userId, 'first');
+  await slow.waitForEvents(1, 'message');
   slow.pause();
   const content = 'x'.repeat(4000);
   // Until the slow tab is cut (kernel socket buffers absorb some megabytes first), bounded at 4,000 events (16 MB).
