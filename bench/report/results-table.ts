@@ -84,7 +84,7 @@ export function renderReport(report: {
             p.rssMb,
             p.rssPerConnectionKb,
             p.marginalKbPerConnection ?? '',
-            p.settledRssPerConnectionKb ?? 'n/a',
+            p.settledRssPerConnectionKb,
             p.failed,
           ]),
         ),

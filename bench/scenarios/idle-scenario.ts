@@ -42,6 +42,11 @@ export function maxConnectionsPerProcess(): number {
   return Number.isFinite(hard) ? hard - 100 : Number.MAX_SAFE_INTEGER;
 }
 
+/** Bytes spread over `connections`, in KB to two decimals. */
+function kbPerConnection(bytes: number, connections: number): number {
+  return Math.round((bytes / Math.max(1, connections) / 1024) * 100) / 100;
+}
+
 export async function runIdle(
   system: SystemUnderTest,
   options: BenchOptions,
@@ -90,11 +95,9 @@ export async function runIdle(
         connectMs: result.ms,
         connectPerSecond: result.perSecond,
         rssMb: Math.round((rss / 1048576) * 10) / 10,
-        rssPerConnectionKb: Math.round(((rss - rssAtZero) / Math.max(1, open) / 1024) * 100) / 100,
-        marginalKbPerConnection: previous
-          ? Math.round(((rss - previous.rss) / Math.max(1, open - previous.open) / 1024) * 100) / 100
-          : null,
-        settledRssPerConnectionKb: Math.round(((settled - rssAtZero) / Math.max(1, open) / 1024) * 100) / 100,
+        rssPerConnectionKb: kbPerConnection(rss - rssAtZero, open),
+        marginalKbPerConnection: previous ? kbPerConnection(rss - previous.rss, open - previous.open) : null,
+        settledRssPerConnectionKb: kbPerConnection(settled - rssAtZero, open),
       };
       previous = { rss, open };
       points.push(point);
