@@ -8,8 +8,10 @@ export interface OutboxRelaySettings {
   /** Rows per cycle. Defaults to 500. */
   batchSize?: number;
   /**
-   * Cycles start at most this often while nudges keep coming, so a busy service relays
-   * many events per cycle instead of paying a cycle's round trips for each. Defaults to 5 ms.
+   * Cycles start at most this often while nudges keep coming. Defaults to 1 ms: a busy
+   * service still relays many events per cycle, since nudges that come while a cycle
+   * runs wait for it to end; a longer gap only adds to every event's lag (5 ms cost a
+   * millisecond at the median and more at the tail, bench/README.md).
    */
   minIntervalMs?: number;
   /** The safety net: a cycle this often without a nudge (rows of another instance, or of a crash). Defaults to 500 ms. */
@@ -47,7 +49,7 @@ export function createOutboxRelay(options: {
 }) {
   const { pool, appender, logger, metrics } = options;
   const batchSize = options.settings?.batchSize ?? 500;
-  const minIntervalMs = options.settings?.minIntervalMs ?? 5;
+  const minIntervalMs = options.settings?.minIntervalMs ?? 1;
   const pollMs = options.settings?.pollMs ?? 500;
   const minBackoffMs = options.settings?.minBackoffMs ?? 100;
   const maxBackoffMs = options.settings?.maxBackoffMs ?? 2000;
