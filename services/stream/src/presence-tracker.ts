@@ -34,9 +34,9 @@ export interface PresenceTracker {
 /**
  * How long queued writes wait for others: a connect burst's joins then go out in
  * pipelines of dozens of users instead of a few per event-loop turn, and each pipeline
- * costs ioredis objects of its own. Flushing every turn left about 0.65 KB per
- * connection of heap 1 s after 10,000 connects (bench/README.md, change 7). A presence
- * change shown 20 ms later is not one anybody sees.
+ * costs ioredis objects of its own. Flushing every turn cost about half a KB more
+ * memory per connection 1 s after 10,000 connects (bench/README.md, change 7). A
+ * presence change shown 20 ms later is not one anybody sees.
  */
 const FLUSH_WINDOW_MS = 20;
 
