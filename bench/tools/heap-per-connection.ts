@@ -1,11 +1,8 @@
 import { readdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { startBenchRedis } from '../harness/bench-redis';
-import { installExitHooks, killAllChildren, REPO_ROOT, spawnTsNode } from '../harness/child-processes';
-import { startClientPool } from '../harness/client-pool';
-import { freePort, waitForHealthy } from '../harness/free-port';
+import { installExitHooks, killAllChildren, REPO_ROOT } from '../harness/child-processes';
 import { rssBytes } from '../harness/process-sampler';
-import { createTokenSigner } from '../scenarios/token-signer';
+import { openProbeStreams, probeStreamSpecs, startProbeServer } from './probe-server';
 
 /**
  * Diagnosis for the idle-memory figure: opens N streams to one server (product or raw
@@ -17,34 +14,10 @@ async function main() {
   installExitHooks();
   const [which = 'product', countArg = '2000', outDir = '/tmp'] = process.argv.slice(2);
   const count = Number(countArg);
-  const redis = await startBenchRedis();
-  const secret = 'x'.repeat(40);
-  const port = await freePort();
-  const script = which === 'raw' ? 'bench/baseline/raw-sse-server.ts' : 'services/stream/src/main.ts';
-  const server = spawnTsNode(script, [], {
-    name: which,
-    nodeFlags: ['--heapsnapshot-signal=SIGUSR2'],
-    env: {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      STREAM_PORT: String(port),
-      PORT: String(port),
-      REDIS_URL: redis.url,
-      JWT_SECRET: secret,
-      EVENTS_PREFIX: 'bench',
-    },
-  });
-  await waitForHealthy(`http://127.0.0.1:${port}/healthz`);
+  const system = which === 'raw' ? 'raw' : 'product';
+  const { redis, server, url } = await startProbeServer(system, ['--heapsnapshot-signal=SIGUSR2']);
   const before = rssBytes(server.pid!);
-  const pool = await startClientPool(2);
-  const sign = createTokenSigner(secret);
-  const specs = Array.from({ length: count }, (_, i) => {
-    const userId = String(Math.floor(i / 2) + 1);
-    return which === 'raw'
-      ? { userIndex: 0, path: `/events?user=${userId}` }
-      : { userIndex: 0, path: '/api/messages', token: sign(userId) };
-  });
-  const result = await pool.connect('heap', 'sse', `http://127.0.0.1:${port}`, specs, 50);
+  const { pool, result } = await openProbeStreams('heap', url, probeStreamSpecs(system, count));
   await new Promise((r) => setTimeout(r, 3000));
   const after = rssBytes(server.pid!);
   console.log(

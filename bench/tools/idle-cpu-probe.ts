@@ -1,9 +1,6 @@
-import { startBenchRedis } from '../harness/bench-redis';
-import { installExitHooks, killAllChildren, spawnTsNode } from '../harness/child-processes';
-import { startClientPool } from '../harness/client-pool';
-import { freePort, waitForHealthy } from '../harness/free-port';
+import { installExitHooks, killAllChildren } from '../harness/child-processes';
 import { cpuMark, cpuSeconds, rssBytes } from '../harness/process-sampler';
-import { createTokenSigner } from '../scenarios/token-signer';
+import { openProbeStreams, probeStreamSpecs, startProbeServer } from './probe-server';
 
 /**
  * Diagnosis for the stream service's fixed work: opens N idle streams to one server
@@ -17,35 +14,13 @@ async function main() {
   installExitHooks();
   const [which = 'product', countArg = '5000', secondsArg = '20', profile = ''] = process.argv.slice(2);
   const count = Number(countArg);
-  const redis = await startBenchRedis();
-  const secret = 'x'.repeat(40);
-  const port = await freePort();
-  const script = which === 'raw' ? 'bench/baseline/raw-sse-server.ts' : 'services/stream/src/main.ts';
-  const server = spawnTsNode(script, [], {
-    name: which,
-    nodeFlags: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
-    env: {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      STREAM_PORT: String(port),
-      PORT: String(port),
-      REDIS_URL: redis.url,
-      JWT_SECRET: secret,
-      EVENTS_PREFIX: 'bench',
-      STREAM_SHUTDOWN_SPREAD_MS: '0',
-    },
-  });
-  await waitForHealthy(`http://127.0.0.1:${port}/healthz`);
-  const pool = await startClientPool(2);
-  const sign = createTokenSigner(secret);
-  const specs = Array.from({ length: count }, (_, i) => {
-    const userId = String(Math.floor(i / 2) + 1);
-    return which === 'raw'
-      ? { userIndex: 0, path: `/events?user=${userId}` }
-      : { userIndex: 0, path: '/api/messages', token: sign(userId) };
-  });
+  const system = which === 'raw' ? 'raw' : 'product';
+  const { redis, server, url } = await startProbeServer(
+    system,
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+  );
   const before = rssBytes(server.pid!);
-  const result = await pool.connect('idle', 'sse', `http://127.0.0.1:${port}`, specs, 50);
+  const { pool, result } = await openProbeStreams('idle', url, probeStreamSpecs(system, count));
   await new Promise((r) => setTimeout(r, 1000));
   const rss1 = rssBytes(server.pid!);
   await new Promise((r) => setTimeout(r, 4000));
