@@ -5,10 +5,11 @@ import type { CloseReason, StreamTallies } from './stream-metrics';
 
 export type ConnectionState = 'catching-up' | 'live' | 'closed';
 
-export interface SseConnectionOptions {
-  userId: string;
-  /** The cursor to resume from: the client's Last-Event-ID (unchecked), or for a fresh start the log's newest. */
-  resumeFrom: string;
+/**
+ * What every connection of a hub shares: one object per hub, not one per connection
+ * (each open connection's own objects are what the idle memory per connection is made of).
+ */
+export interface SseConnectionSettings {
   retryMs: number;
   /** Bytes that may wait in this connection's outgoing buffers before it is dropped as too slow. */
   maxBufferedBytes: number;
@@ -40,8 +41,11 @@ const HEADERS = {
  * sends `resync` when the log cannot.
  *
  * Cleanup runs from one place, exactly once, when the response closes, whichever side
- * closed it: the `onClose` listeners (plain callbacks, not an AbortController: this
- * object exists once per open connection, and every few hundred bytes count).
+ * closed it: the `onClose` listeners. This object exists once per open connection and
+ * lives as long as it, so it holds no more than it needs: plain callbacks chained in one
+ * field (not an AbortController, not an array), the hub's settings shared, no buffer
+ * until one is needed, and a plain 'close' listener (`once` would add a wrapper object
+ * and a bound function per connection; `handleClose` runs once anyway).
  */
 export class SseConnection {
   readonly userId: string;
@@ -55,27 +59,39 @@ export class SseConnection {
   /** `lastCursor`'s parts; an epoch of '' while it is malformed. */
   private epoch = '';
   private seq = -1;
-  private pending: FanOutEvent[] = [];
+  /** Live events held while catching up; undefined while there are none. */
+  private pending: FanOutEvent[] | undefined;
   private pendingBytes = 0;
   private catchUpRun = 0;
-  private closeListeners: (() => void)[] = [];
-  private readonly maxBufferedBytes: number;
+  /** Every `onClose` listener, in the order given, as one function. */
+  private closeListener: (() => void) | undefined;
 
+  /**
+   * `resumeFrom` is the cursor to resume from: the client's Last-Event-ID (unchecked),
+   * or for a fresh start the log's newest.
+   */
   constructor(
     private readonly res: ServerResponse,
-    private readonly options: SseConnectionOptions,
+    userId: string,
+    resumeFrom: string,
+    private readonly options: SseConnectionSettings,
   ) {
-    this.userId = options.userId;
-    this.lastCursor = options.resumeFrom;
-    this.setCursor(options.resumeFrom);
-    this.maxBufferedBytes = options.maxBufferedBytes;
-    res.once('close', () => this.handleClose());
+    this.userId = userId;
+    this.lastCursor = resumeFrom;
+    this.setCursor(resumeFrom);
+    res.on('close', () => this.handleClose());
   }
 
-  /** Runs `listener` once when the connection closes (at once if it already has). */
+  /** Runs `listener` once when the connection closes (at once if it already has), after those given before it. */
   onClose(listener: () => void): void {
-    if (this.state === 'closed') listener();
-    else this.closeListeners.push(listener);
+    if (this.state === 'closed') return listener();
+    const earlier = this.closeListener;
+    this.closeListener = earlier
+      ? () => {
+          earlier();
+          listener();
+        }
+      : listener;
   }
 
   get closed(): boolean {
@@ -142,10 +158,10 @@ export class SseConnection {
   }
 
   private buffer(event: FanOutEvent): void {
-    this.pending.push(event);
+    (this.pending ??= []).push(event);
     this.pendingBytes += event.frame.length;
     // A client that cannot be caught up within the same bound as any other is dropped too.
-    if (this.pendingBytes > this.maxBufferedBytes) this.drop('slow_consumer');
+    if (this.pendingBytes > this.options.maxBufferedBytes) this.drop('slow_consumer');
   }
 
   /**
@@ -156,7 +172,7 @@ export class SseConnection {
   write(chunk: string | Buffer): boolean {
     if (this.state === 'closed') return false;
     this.res.write(chunk);
-    if (this.res.writableLength > this.maxBufferedBytes) {
+    if (this.res.writableLength > this.options.maxBufferedBytes) {
       this.drop('slow_consumer');
       return false;
     }
@@ -196,10 +212,10 @@ export class SseConnection {
   goLive(): void {
     if (this.state !== 'catching-up') return;
     const buffered = this.pending;
-    this.pending = [];
+    this.pending = undefined;
     this.pendingBytes = 0;
     this.state = 'live';
-    for (const event of buffered) this.deliver(event);
+    if (buffered) for (const event of buffered) this.deliver(event);
   }
 
   /**
@@ -237,10 +253,10 @@ export class SseConnection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.closeReason ??= 'client_gone';
-    this.pending = [];
+    this.pending = undefined;
     this.pendingBytes = 0;
-    const listeners = this.closeListeners;
-    this.closeListeners = [];
-    for (const listener of listeners) listener();
+    const listener = this.closeListener;
+    this.closeListener = undefined;
+    listener?.();
   }
 }

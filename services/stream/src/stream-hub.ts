@@ -7,7 +7,7 @@ import { createChannelRegistry } from './channel-registry';
 import { createExpiryWheel } from './expiry-wheel';
 import { createHeartbeatWheel } from './heartbeat-wheel';
 import { createPresenceTracker, type PresenceTracker } from './presence-tracker';
-import { SseConnection } from './sse-connection';
+import { SseConnection, type SseConnectionSettings } from './sse-connection';
 import { PING_FRAME, REAUTH_FRAME, reconnectFrame } from './sse-frames';
 import type { StreamLimits } from './stream-limits';
 import type { StreamTallies } from './stream-metrics';
@@ -100,6 +100,12 @@ export function createStreamHub(options: {
       slots: heartbeat.slots,
     });
   const expiry = createExpiryWheel<SseConnection>((connection) => connection.end(REAUTH_FRAME, 'token_expired'));
+  const connectionSettings: SseConnectionSettings = {
+    retryMs: settings.retryMs,
+    maxBufferedBytes: settings.maxBufferedBytes,
+    onGap: catchUpFromLog,
+    tallies,
+  };
 
   async function open(res: ServerResponse, request: OpenStreamRequest): Promise<SseConnection | undefined> {
     const refusal = limits.admit(request.userId);
@@ -118,14 +124,7 @@ export function createStreamHub(options: {
     // Shutdown began meanwhile: it would not say goodbye to this stream, so refuse it (503).
     if (shuttingDown) throw new Error('shutting down');
     if (res.destroyed || !res.socket || res.socket.destroyed) return undefined;
-    const connection = new SseConnection(res, {
-      userId: request.userId,
-      resumeFrom,
-      retryMs: settings.retryMs,
-      maxBufferedBytes: settings.maxBufferedBytes,
-      onGap: catchUpFromLog,
-      tallies,
-    });
+    const connection = new SseConnection(res, request.userId, resumeFrom, connectionSettings);
     connection.open();
     tallies.opened += 1;
     // Registered (so live events are buffered for it) and subscribed before its history is read.

@@ -34,9 +34,7 @@ const live = (seq: number) => toFanOutEvent(envelope(seq));
 async function openConnection(seq: number, onGap: (connection: SseConnection) => void = () => {}) {
   const opened = new Promise<SseConnection>((resolve) => {
     nextResponse = (res) => {
-      const connection = new SseConnection(res, {
-        userId: '1',
-        resumeFrom: `${EPOCH}:${seq}`,
+      const connection = new SseConnection(res, '1', `${EPOCH}:${seq}`, {
         retryMs: 1000,
         maxBufferedBytes: 1024 * 1024,
         tallies: new StreamTallies(),
