@@ -13,41 +13,54 @@
  */
 
 /**
- * Sets this instance's entry (alive until ARGV[3], or removes it for '0'), folds the
- * lapsed entries of other instances into `seen`, and on the user's global transition
- * (online before ≠ online after, ignoring lapsed scores) returns
- * {online (1|0), last seen ms (0 when online), live watcher ids…}; else {}.
- * Going offline stores `seen` = now.
+ * For each user in turn (KEYS and the alive-untils in pairs, in the order given):
+ * sets this instance's entry (alive until the user's ARGV, or removes it for '0'),
+ * folds the lapsed entries of other instances into `seen`, and on the user's global
+ * transition (online before ≠ online after, ignoring lapsed scores) answers
+ * {online (1|0), last seen ms (0 when online), live watcher ids…}; else {}. Going
+ * offline stores `seen` = now. Answers one such reply per user, in order.
  *
- * KEYS: presence, watchers. ARGV: now (ms), instance id, alive-until (ms) or '0', retention (ms).
+ * Several users per call, because each call costs the stream service a command, its
+ * serialised arguments and its promises: a connect burst or a heartbeat tick writes
+ * hundreds of users at once. On a cluster, one call's users share one slot.
+ *
+ * KEYS: presence, watchers of user 1, then of user 2, …
+ * ARGV: now (ms), instance id, retention (ms), then each user's alive-until (ms) or '0'.
  */
 export const PRESENCE_UPDATE_LUA = `
 local now = tonumber(ARGV[1])
-local function newest()
-  local top = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local function newest(presence)
+  local top = redis.call('ZREVRANGE', presence, 0, 0, 'WITHSCORES')
   return tonumber(top[2] or '0')
 end
-local wasOnline = newest() > now
-if ARGV[3] ~= '0' then
-  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
-else
-  redis.call('ZREM', KEYS[1], ARGV[2])
-end
-local lapsed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES')
-for i = 1, #lapsed, 2 do
-  if lapsed[i] ~= 'seen' then
-    redis.call('ZREM', KEYS[1], lapsed[i])
-    redis.call('ZADD', KEYS[1], 'GT', lapsed[i + 1], 'seen')
+local function update(presence, watchers, aliveUntil)
+  local wasOnline = newest(presence) > now
+  if aliveUntil ~= '0' then
+    redis.call('ZADD', presence, aliveUntil, ARGV[2])
+  else
+    redis.call('ZREM', presence, ARGV[2])
   end
+  local lapsed = redis.call('ZRANGEBYSCORE', presence, '-inf', ARGV[1], 'WITHSCORES')
+  for i = 1, #lapsed, 2 do
+    if lapsed[i] ~= 'seen' then
+      redis.call('ZREM', presence, lapsed[i])
+      redis.call('ZADD', presence, 'GT', lapsed[i + 1], 'seen')
+    end
+  end
+  local isOnline = newest(presence) > now
+  if wasOnline and not isOnline then redis.call('ZADD', presence, ARGV[1], 'seen') end
+  redis.call('PEXPIRE', presence, ARGV[3])
+  if wasOnline == isOnline then return {} end
+  redis.call('ZREMRANGEBYSCORE', watchers, '-inf', ARGV[1])
+  local answer = {isOnline and 1 or 0, isOnline and 0 or now}
+  for _, watcher in ipairs(redis.call('ZRANGE', watchers, 0, -1)) do answer[#answer + 1] = watcher end
+  return answer
 end
-local isOnline = newest() > now
-if wasOnline and not isOnline then redis.call('ZADD', KEYS[1], ARGV[1], 'seen') end
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-if wasOnline == isOnline then return {} end
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
-local answer = {isOnline and 1 or 0, isOnline and 0 or now}
-for _, watcher in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do answer[#answer + 1] = watcher end
-return answer
+local answers = {}
+for user = 1, #KEYS / 2 do
+  answers[user] = update(KEYS[2 * user - 1], KEYS[2 * user], ARGV[3 + user])
+end
+return answers
 `;
 
 /**

@@ -63,6 +63,47 @@ describe('presence store', () => {
     expect((await store.read([user], T + 70_001)).get(user)!.lastSeenAt).toBe(iso(T + 70_000));
   });
 
+  test('When one update writes more users than one script call takes, then every user is written and every transition answered, each with its own watchers', async () => {
+    const users = Array.from({ length: 250 }, () => newUser());
+    const watchers = users.map(() => newUser());
+    for (const [i, user] of users.entries()) await store.watch(watchers[i]!, user, T);
+    const online = await store.update(
+      'many',
+      users.map((userId) => ({ userId, aliveUntil: T + 30_000 })),
+      T,
+    );
+    expect(online).toEqual(
+      users.map((userId, i) => ({ state: { userId, online: true, lastSeenAt: null }, watchers: [watchers[i]] })),
+    );
+    const states = await store.read(users, T + 1);
+    expect([...states.values()].every((state) => state.online)).toBe(true);
+    // Already online: refreshing is no transition.
+    expect(
+      await store.update(
+        'many',
+        users.map((userId) => ({ userId, aliveUntil: T + 60_000 })),
+        T + 2,
+      ),
+    ).toEqual([]);
+  });
+
+  test('When one update holds a join and then a leave of the same user, then they apply in that order: online, then offline', async () => {
+    const [user, watcher] = [newUser(), newUser()];
+    await store.watch(watcher, user, T);
+    const transitions = await store.update(
+      'flicker',
+      [
+        { userId: user, aliveUntil: T + 30_000 },
+        { userId: user, aliveUntil: 0 },
+      ],
+      T,
+    );
+    expect(transitions).toEqual([
+      { state: { userId: user, online: true, lastSeenAt: null }, watchers: [watcher] },
+      { state: { userId: user, online: false, lastSeenAt: iso(T) }, watchers: [watcher] },
+    ]);
+  });
+
   test('When a refresh comes after the entry lapsed (a stalled instance), then the user goes online again and the watchers are told', async () => {
     const [user, watcher] = [newUser(), newUser()];
     await store.update('slow', [{ userId: user, aliveUntil: T + 1000 }], T);

@@ -1,11 +1,18 @@
 import { PRESENCE_WATCH_TTL_MS, type PresenceState } from '#libs/contract';
-import { pipelineByNode, type RedisClient } from '#libs/redis';
+import { batchBySlot, pipelineByNode, type RedisClient } from '#libs/redis';
 import type { EventChannels } from './channels';
 import { encodeEphemeral } from './event-types';
 import { PRESENCE_UPDATE_LUA, PRESENCE_WATCH_LUA } from './presence-lua';
 
 /** How long a user's last-seen time is kept after their last stream closed. */
 export const LAST_SEEN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Users per update script call: enough that a connect burst or a heartbeat tick costs a
+ * few calls, not hundreds; few enough that one call holds Redis for well under a
+ * millisecond (about eight commands per user).
+ */
+const USERS_PER_UPDATE = 100;
 
 /** One instance's entry for a user: alive until `aliveUntil` (ms), or 0 to remove it (their last stream here closed). */
 export interface PresenceEntry {
@@ -36,14 +43,15 @@ interface PresencePipeline {
  */
 export function createPresenceStore(redis: RedisClient, channels: EventChannels) {
   if (!('messengerPresenceUpdate' in redis)) {
-    redis.defineCommand('messengerPresenceUpdate', { numberOfKeys: 2, lua: PRESENCE_UPDATE_LUA });
+    // The key count comes first in each call: one call writes several users.
+    redis.defineCommand('messengerPresenceUpdate', { lua: PRESENCE_UPDATE_LUA });
     redis.defineCommand('messengerPresenceWatch', { numberOfKeys: 2, lua: PRESENCE_WATCH_LUA });
   }
   const client = redis as PresenceRedis;
 
   /**
-   * Writes this instance's entries; answers the users' transitions (a user whose
-   * entries' outcome failed is left out: the next heartbeat writes it again).
+   * Writes this instance's entries, in order; answers the users' transitions (a user
+   * whose batch failed is left out: the next heartbeat writes it again).
    */
   async function update(
     instanceId: string,
@@ -51,29 +59,41 @@ export function createPresenceStore(redis: RedisClient, channels: EventChannels)
     now = Date.now(),
   ): Promise<PresenceTransition[]> {
     if (entries.length === 0) return [];
+    const presenceKey = (index: number) => channels.userPresence(entries[index]!.userId);
+    const batches = batchBySlot(redis, entries, (entry) => channels.userPresence(entry.userId), USERS_PER_UPDATE);
     const results = await pipelineByNode(
       redis,
-      entries,
-      (entry) => channels.userPresence(entry.userId),
-      (pipeline, entry) =>
+      batches,
+      (batch) => presenceKey(batch[0]!),
+      (pipeline, batch) => {
+        const keys = batch.flatMap((index) => [presenceKey(index), channels.userWatchers(entries[index]!.userId)]);
+        const aliveUntils = batch.map((index) => entries[index]!.aliveUntil);
         (pipeline as unknown as PresencePipeline).messengerPresenceUpdate(
-          channels.userPresence(entry.userId),
-          channels.userWatchers(entry.userId),
+          keys.length,
+          ...keys,
           now,
           instanceId,
-          entry.aliveUntil,
           LAST_SEEN_RETENTION_MS,
-        ),
+          ...aliveUntils,
+        );
+      },
     );
     const transitions: PresenceTransition[] = [];
-    results.forEach(([error, reply], index) => {
-      const answer = reply as (number | string)[] | null;
-      if (error || !answer || answer.length === 0) return;
-      const [online, seenAt, ...watchers] = answer;
-      const userId = entries[index]!.userId;
-      transitions.push({
-        state: { userId, online: online === 1, lastSeenAt: online === 1 ? null : iso(Number(seenAt)) },
-        watchers: watchers.map(String),
+    results.forEach(([error, reply], b) => {
+      if (error) return;
+      const answers = reply as (number | string)[][];
+      batches[b]!.forEach((index, j) => {
+        const answer = answers[j];
+        if (!answer || answer.length === 0) return;
+        const [online, seenAt, ...watchers] = answer;
+        transitions.push({
+          state: {
+            userId: entries[index]!.userId,
+            online: online === 1,
+            lastSeenAt: online === 1 ? null : iso(Number(seenAt)),
+          },
+          watchers: watchers.map(String),
+        });
       });
     });
     return transitions;

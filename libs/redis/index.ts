@@ -5,4 +5,4 @@ export { isRedisServing } from './cluster-state';
 export type { ChannelSubscriber } from './channel-subscriber';
 export { createChannelSubscriber } from './create-channel-subscriber';
 export { keySlot } from './key-slot';
-export { groupByNode, pipelineByNode, type PipelineResults } from './node-groups';
+export { batchBySlot, groupByNode, pipelineByNode, type PipelineResults } from './node-groups';

@@ -20,6 +20,31 @@ export function groupByNode<T>(cluster: Cluster, items: readonly T[], keyOf: (it
   return [...groups.values()];
 }
 
+/**
+ * Indexes of `items` in batches of at most `size`, for commands that take several keys:
+ * in order on a standalone Redis; on a cluster, each batch's keys share one slot (a
+ * command may not cross slots), in their order within the slot.
+ */
+export function batchBySlot<T>(
+  redis: RedisClient,
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  size: number,
+): number[][] {
+  const runs = new Map<number, number[]>();
+  items.forEach((item, index) => {
+    const slot = redis.isCluster ? keySlot(keyOf(item)) : 0;
+    const run = runs.get(slot);
+    if (run) run.push(index);
+    else runs.set(slot, [index]);
+  });
+  const batches: number[][] = [];
+  for (const run of runs.values()) {
+    for (let start = 0; start < run.length; start += size) batches.push(run.slice(start, start + size));
+  }
+  return batches;
+}
+
 /** What a pipeline's exec answers: one [error, reply] per command. */
 export type PipelineResults = [Error | null, unknown][];
 

@@ -18,7 +18,8 @@ import type { Logger } from '#libs/logger';
  * user's current watchers, and only they get a `presence` event: a connect or
  * disconnect never publishes to every conversation partner.
  *
- * Writes queued within FLUSH_WINDOW_MS go out together, in one pipeline, in order.
+ * Writes queued within FLUSH_WINDOW_MS go out together, in order: one pipeline of script
+ * calls of up to 100 users each (libs/events/presence-store.ts).
  */
 export interface PresenceTracker {
   /** A stream of `userId` opened on this instance. */
