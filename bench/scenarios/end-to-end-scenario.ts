@@ -8,6 +8,7 @@ import type { ClientPool } from '../harness/client-pool';
 import { buildLayout } from '../harness/connection-layout';
 import { freePort, waitForHealthy } from '../harness/free-port';
 import { mergeEncoded, summarize, type LatencySummary } from '../harness/latency-histogram';
+import { startEventSequencesAfresh } from '../harness/event-sequences';
 import { databaseCpuMark, postgresCpuPercent } from '../harness/postgres-cpu';
 import { cpuMark, cpuPercent, machineMark, machinePercent } from '../harness/process-sampler';
 import { PRODUCT_STREAM_ENTRY, SYSTEMS, type BenchEnvironment } from '../harness/systems';
@@ -180,7 +181,10 @@ export async function runEndToEnd(
   const setupStarted = performance.now();
   const databaseUrl = benchDatabaseUrl();
   await prepareBenchDatabase(databaseUrl);
-  const phases: Record<string, number> = { 'migrate, vacuum': Math.round(performance.now() - setupStarted) };
+  await startEventSequencesAfresh(databaseUrl, env.redisUrl, env.prefix);
+  const phases: Record<string, number> = {
+    'migrate, vacuum, reset events': Math.round(performance.now() - setupStarted),
+  };
   let mark = performance.now();
   const phase = (name: string) => {
     phases[name] = Math.round(performance.now() - mark);

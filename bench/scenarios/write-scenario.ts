@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { BenchOptions } from '../harness/bench-options';
 import { spawnTsNode, stopChild } from '../harness/child-processes';
+import { startEventSequencesAfresh } from '../harness/event-sequences';
 import { freePort, waitForHealthy } from '../harness/free-port';
 import { mergeEncoded, summarize, type LatencySummary } from '../harness/latency-histogram';
 import { adminUrlOf, databaseName, postgresCpuMark, postgresCpuPercent, postgresPids } from '../harness/postgres-cpu';
@@ -210,6 +211,7 @@ async function measureService(
   settings: BenchOptions['write'],
   load: WorkerHandle,
 ): Promise<WriteRun> {
+  await startEventSequencesAfresh(databaseUrl, env.redisUrl, env.prefix);
   const { child, url } = await startService(system, env, databaseUrl);
   try {
     const runParams = { baseUrl: url, concurrency: settings.clients, seed: round };

@@ -59,14 +59,17 @@ export function createPresenceStore(redis: RedisClient, channels: EventChannels)
     now = Date.now(),
   ): Promise<PresenceTransition[]> {
     if (entries.length === 0) return [];
-    const presenceKey = (index: number) => channels.userPresence(entries[index]!.userId);
-    const batches = batchBySlot(redis, entries, (entry) => channels.userPresence(entry.userId), USERS_PER_UPDATE);
+    const presenceKey = (entry: PresenceEntry) => channels.userPresence(entry.userId);
+    const batches = batchBySlot(redis, entries, presenceKey, USERS_PER_UPDATE);
     const results = await pipelineByNode(
       redis,
       batches,
-      (batch) => presenceKey(batch[0]!),
+      (batch) => presenceKey(entries[batch[0]!]!),
       (pipeline, batch) => {
-        const keys = batch.flatMap((index) => [presenceKey(index), channels.userWatchers(entries[index]!.userId)]);
+        const keys = batch.flatMap((index) => {
+          const entry = entries[index]!;
+          return [presenceKey(entry), channels.userWatchers(entry.userId)];
+        });
         const aliveUntils = batch.map((index) => entries[index]!.aliveUntil);
         (pipeline as unknown as PresencePipeline).messengerPresenceUpdate(
           keys.length,
@@ -79,10 +82,10 @@ export function createPresenceStore(redis: RedisClient, channels: EventChannels)
       },
     );
     const transitions: PresenceTransition[] = [];
-    results.forEach(([error, reply], b) => {
+    results.forEach(([error, reply], batchIndex) => {
       if (error) return;
       const answers = reply as (number | string)[][];
-      batches[b]!.forEach((index, j) => {
+      batches[batchIndex]!.forEach((index, j) => {
         const answer = answers[j];
         if (!answer || answer.length === 0) return;
         const [online, seenAt, ...watchers] = answer;
