@@ -1,7 +1,6 @@
 import os from 'node:os';
 import type { BenchOptions } from '../harness/bench-options';
 import { spawnTsNode, stopChild } from '../harness/child-processes';
-import { startEventSequencesAfresh } from '../harness/event-sequences';
 import { freePort, waitForHealthy } from '../harness/free-port';
 import { mergeEncoded, summarize, type LatencySummary } from '../harness/latency-histogram';
 import { adminUrlOf, databaseName, postgresCpuMark, postgresCpuPercent, postgresPids } from '../harness/postgres-cpu';
@@ -211,7 +210,6 @@ async function measureService(
   settings: BenchOptions['write'],
   load: WorkerHandle,
 ): Promise<WriteRun> {
-  await startEventSequencesAfresh(databaseUrl, env.redisUrl, env.prefix);
   const { child, url } = await startService(system, env, databaseUrl);
   try {
     const runParams = { baseUrl: url, concurrency: settings.clients, seed: round };
