@@ -83,7 +83,7 @@ describe('GET /api/messages', () => {
     }
   }
 
-  test('When the token is valid, then status and SSE headers arrive at once, before any event, followed by the retry line and `ready` with the starting cursor', async () => {
+  test('When the token is valid, then status and SSE headers arrive at once, before any event (the body close-delimited, not chunked), followed by the retry line and `ready` with the starting cursor', async () => {
     const stream = await openRawStream(server.url, { token: sessionToken(uniqueUserId()) });
     try {
       expect(stream.status).toBe(200);
@@ -91,6 +91,8 @@ describe('GET /api/messages', () => {
       expect(stream.headers['cache-control']).toBe('no-cache, no-transform');
       expect(stream.headers['x-accel-buffering']).toBe('no');
       expect(stream.headers['content-length']).toBeUndefined();
+      expect(stream.headers['transfer-encoding']).toBeUndefined();
+      expect(stream.headers.connection).toBe('close');
       // A user without events: the baseline is "<epoch>:0", a head started for the user
       // (no event yet), still a cursor to resume from.
       const { id } = await stream.waitForReady();
