@@ -230,17 +230,15 @@ export class SseConnection {
   }
 
   /**
-   * Writes a last frame and ends the response normally, which closes the connection (a
-   * close-delimited body: HEADERS). `closeConnection` ends the socket explicitly as well,
-   * for the shutdown: the client's reconnect must not reach this instance again.
+   * Writes a last frame and ends the response, which closes the connection (a
+   * close-delimited body: HEADERS), so the client's reconnect opens a new one: after a
+   * shutdown's `reconnect` it cannot reach this instance again.
    */
-  end(frame: string, reason: CloseReason, closeConnection = false): void {
+  end(frame: string, reason: CloseReason): void {
     if (this.state === 'closed') return;
     this.res.write(frame);
     this.closeReason ??= reason;
-    const socket = this.res.socket;
     this.res.end();
-    if (closeConnection) socket?.end();
     this.handleClose();
   }
 

@@ -194,7 +194,7 @@ export function createStreamHub(options: {
           new Promise<void>((resolve) => {
             const timer = setTimeout(() => {
               const retryMs = settings.retryMs + Math.floor(Math.random() * settings.retryMs);
-              connection.end(reconnectFrame(retryMs), 'shutdown', true);
+              connection.end(reconnectFrame(retryMs), 'shutdown');
               resolve();
             }, Math.random() * spreadMs);
             connection.onClose(() => {
