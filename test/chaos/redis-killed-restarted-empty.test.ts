@@ -1,3 +1,4 @@
+import { scrapeMetrics } from '../support/http/prometheus-scrape';
 import { useChaosChat } from './support/chaos-product';
 import { expectDelivered, waitForDelivery, type SentMessage } from './support/delivery-check';
 
@@ -37,8 +38,10 @@ test('When Redis is killed and restarted empty during a send loop, then each tab
     expect(expectDelivered(tab, acknowledged)).toBeLessThanOrEqual(1);
     for (const event of tab.events) if (event.id) epochs.add(event.id.split(':')[0]!);
   }
-  // Redis lost the logs: they were started again under a new epoch.
+  // Redis lost the logs: they were started again under a new epoch, and the relay counted them.
   expect(epochs.size).toBeGreaterThan(1);
+  const metrics = await scrapeMetrics(product.messages.metricsUrl);
+  expect(metrics.value('messenger_outbox_new_epochs_total')).toBeGreaterThanOrEqual(1);
 
   // And after all that, a message is simply the next event of each tab.
   const last = await api.post(`/api/conversations/${chat.conversationId}/messages`, {

@@ -17,6 +17,11 @@ export function createMessagesMetrics(registry: Registry, readBacklog: () => Pro
     help: 'Events the outbox relay appended to Redis and published.',
     registers,
   });
+  const newEpochs = new Counter({
+    name: 'messenger_outbox_new_epochs_total',
+    help: "Users whose next event the relay appended under a new epoch, so their streams resync: Redis had lost events it acknowledged (restarted from an older snapshot or append-only file, or failed over to a lagging replica), or an earlier event's message was deleted before it was relayed.",
+    registers,
+  });
   const publishFailures = new Counter({
     name: 'messenger_publish_failures_total',
     help: 'Outbox relay cycles that failed to publish (Redis or PostgreSQL unreachable, or an append refused); their events wait in the outbox.',
@@ -52,7 +57,11 @@ export function createMessagesMetrics(registry: Registry, readBacklog: () => Pro
   return {
     messageSent: () => messagesSent.inc(),
     /** The relay's hooks (outbox-relay.ts). */
-    relay: { relayed: (count: number) => eventsRelayed.inc(count), failed: () => publishFailures.inc() },
+    relay: {
+      relayed: (count: number) => eventsRelayed.inc(count),
+      newEpochs: (count: number) => newEpochs.inc(count),
+      failed: () => publishFailures.inc(),
+    },
   };
 }
 

@@ -50,12 +50,13 @@ test('When messages are sent, then messages_sent grows by exactly their number, 
   expect(after.value('messenger_messages_sent_total') - before.value('messenger_messages_sent_total')).toBe(2);
 });
 
-test('When /metrics is scraped, then it reports the outbox backlog and age, publish failures and the process metrics', async () => {
+test('When /metrics is scraped, then it reports the outbox backlog and age, publish failures, new epochs and the process metrics', async () => {
   const metrics = await scrape();
   expect(metrics.samples('messenger_outbox_backlog')).toHaveLength(1);
   expect(metrics.value('messenger_outbox_backlog')).toBeGreaterThanOrEqual(0);
   expect(metrics.value('messenger_outbox_oldest_age_seconds')).toBeGreaterThanOrEqual(0);
   expect(metrics.samples('messenger_publish_failures_total')).toEqual([{ labels: {}, value: 0 }]);
+  expect(metrics.samples('messenger_outbox_new_epochs_total')).toEqual([{ labels: {}, value: 0 }]);
   expect(metrics.samples('messenger_nodejs_eventloop_lag_seconds')).toHaveLength(1);
 });
 

@@ -147,7 +147,7 @@ test('When an earlier row of the user is held by another relay, then the later o
     await other.query('ROLLBACK');
     other.release();
   }
-  expect(await relayBatch(pool, appender, 100)).toMatchObject({ claimed: 4, relayed: 4, waiting: 0 });
+  expect(await relayBatch(pool, appender, 100)).toMatchObject({ claimed: 4, relayed: 4, waiting: 0, newEpochs: 0 });
   expect(await publishedTo(a)).toEqual([1, 2, 3]);
   expect(await publishedTo(b)).toEqual([1, 2, 3]);
 });
@@ -163,7 +163,8 @@ test('When Redis lost entries it had acknowledged, then the next event starts a 
   await redis.xdel(channels.userLog(b), '2-0');
 
   await messages.insert(conversationId, a, 'third');
-  expect(await relayBatch(pool, appender, 100)).toMatchObject({ relayed: 2, waiting: 0 });
+  // Bob's log starts a new epoch (his streams resync); Alice's did not lose anything.
+  expect(await relayBatch(pool, appender, 100)).toMatchObject({ relayed: 2, waiting: 0, newEpochs: 1 });
   const after = await redis.hgetall(channels.userHead(b));
   expect(after).toEqual({ epoch: expect.any(String), base: '2', top: '3' });
   expect(Number(after.epoch)).toBeGreaterThan(Number(before.epoch));
@@ -180,7 +181,7 @@ test('When a message is deleted before its event is relayed, then its rows are d
   expect(await relayBatch(pool, appender, 100)).toMatchObject({ claimed: 2, relayed: 0, undeliverable: 2 });
 
   await messages.insert(conversationId, b, 'next');
-  expect(await relayBatch(pool, appender, 100)).toMatchObject({ relayed: 2 });
+  expect(await relayBatch(pool, appender, 100)).toMatchObject({ relayed: 2, newEpochs: 2 });
   for (const user of [a, b]) {
     expect(await redis.hgetall(channels.userHead(user))).toMatchObject({ base: '2', top: '3' });
     expect(await publishedTo(user)).toEqual([1, 3]);

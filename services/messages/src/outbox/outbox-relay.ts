@@ -44,8 +44,8 @@ export function createOutboxRelay(options: {
   appender: EventAppender;
   logger: Logger;
   settings?: OutboxRelaySettings;
-  /** Counts for the service's metrics: events relayed, and cycles that failed. */
-  metrics?: { relayed(count: number): void; failed(): void };
+  /** Counts for the service's metrics: events relayed, users' new epochs, and cycles that failed. */
+  metrics?: { relayed(count: number): void; newEpochs(count: number): void; failed(): void };
 }) {
   const { pool, appender, logger, metrics } = options;
   const batchSize = options.settings?.batchSize ?? 500;
@@ -97,6 +97,7 @@ export function createOutboxRelay(options: {
   function succeeded(report: BatchReport): void {
     running = undefined;
     if (report.relayed > 0) metrics?.relayed(report.relayed);
+    if (report.newEpochs > 0) metrics?.newEpochs(report.newEpochs);
     if (report.error) return failed(report.error);
     backoffMs = 0;
     if (backlog) {

@@ -12,6 +12,11 @@ export interface BatchReport {
   undeliverable: number;
   /** Rows put back for a later cycle: an earlier row of their user is still queued. */
   waiting: number;
+  /**
+   * Users whose next event was appended under a new epoch, so their streams resync: Redis
+   * had lost events it acknowledged, or an earlier event was dropped (undeliverable).
+   */
+  newEpochs: number;
   /** Rows put back because Redis answered their append with an error; `error` is the first. */
   failed: number;
   error?: Error;
@@ -44,7 +49,14 @@ export async function relayBatch(pool: Pool, appender: EventAppender, limit: num
   client.on('error', onConnectionError);
   try {
     const rows = await beginAndTakeRows(client, limit);
-    const report: BatchReport = { claimed: rows.length, relayed: 0, undeliverable: 0, waiting: 0, failed: 0 };
+    const report: BatchReport = {
+      claimed: rows.length,
+      relayed: 0,
+      undeliverable: 0,
+      newEpochs: 0,
+      waiting: 0,
+      failed: 0,
+    };
     // Per user in seq order: Redis runs a pipeline's scripts in the order sent.
     rows.sort((a, b) => (a.userId === b.userId ? a.seq - b.seq : a.userId < b.userId ? -1 : 1));
     const events: { row: OutboxRow; event: AppendRequest }[] = [];
@@ -75,18 +87,22 @@ export async function relayBatch(pool: Pool, appender: EventAppender, limit: num
     if (gapped.length > 0) {
       const retry = gapped.splice(0);
       const failedUsers = new Set(kept.map((row) => row.userId));
-      const heldElsewhere = await usersWithEarlierRows(client, firstOfEachUser(retry.map((item) => item.row)));
+      const heldElsewhere = await usersWithEarlierRows(
+        client,
+        firstOfEachUser(retry, (item) => item.row.userId).map((item) => item.row),
+      );
       const waiting = retry.filter(({ row }) => failedUsers.has(row.userId) || heldElsewhere.has(row.userId));
       const lost = retry.filter((item) => !waiting.includes(item));
       kept.push(...waiting.map((item) => item.row));
       if (lost.length > 0) {
+        const starting = firstOfEachUser(lost, (item) => item.row.userId);
         await settle(
-          lost.map((item, i) =>
-            i === 0 || lost[i - 1]!.row.userId !== item.row.userId
-              ? { ...item, event: { ...item.event, allowNewEpoch: true } }
-              : item,
+          lost.map((item) =>
+            starting.includes(item) ? { ...item, event: { ...item.event, allowNewEpoch: true } } : item,
           ),
         );
+        // Counted once Redis took them: a failed append is retried, and counted, by a later cycle.
+        report.newEpochs = starting.filter((item) => !kept.includes(item.row)).length;
         kept.push(...gapped.map((item) => item.row));
       }
       report.waiting = kept.length - report.failed;
@@ -105,7 +121,7 @@ export async function relayBatch(pool: Pool, appender: EventAppender, limit: num
   }
 }
 
-/** The first row of each user in a list sorted by user. */
-function firstOfEachUser(rows: OutboxRow[]): OutboxRow[] {
-  return rows.filter((row, i) => i === 0 || rows[i - 1]!.userId !== row.userId);
+/** The first item of each user in a list sorted by user. */
+function firstOfEachUser<T>(items: readonly T[], userIdOf: (item: T) => string): T[] {
+  return items.filter((item, i) => i === 0 || userIdOf(items[i - 1]!) !== userIdOf(item));
 }
