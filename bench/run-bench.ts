@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchDatabaseUrl, lockBenchDatabase } from './harness/bench-database';
 import { DEFAULT_SCENARIOS, parseOptions } from './harness/bench-options';
 import { startBenchRedis } from './harness/bench-redis';
 import { startLocalCluster, type LocalCluster } from '../test/support/infra/local-cluster';
@@ -62,6 +63,10 @@ async function main() {
     `bench: ${options.quick ? 'quick' : 'full'} run, systems ${options.systems.join(', ')}, scenarios ${options.scenarios.join(', ')}`,
   );
 
+  // The end-to-end and write scenarios use the bench database: one run at a time.
+  const usesDatabase =
+    options.systems.includes('product') && options.scenarios.some((s) => s === 'e2e' || s === 'write');
+  const databaseLock = usesDatabase ? await lockBenchDatabase(benchDatabaseUrl()) : undefined;
   const redis = await startBenchRedis();
   const env: BenchEnvironment = {
     redisUrl: redis.url,
@@ -181,6 +186,7 @@ async function main() {
   const redisVersion = await redis.version();
   await redis.stop();
   await cluster?.stop();
+  await databaseLock?.release();
 
   if (options.quick)
     notes.push('quick run: reduced connection counts and step durations; targets are stated for the full run');

@@ -1,7 +1,6 @@
-import { once } from 'node:events';
-import { existsSync, readdirSync } from 'node:fs';
-import pg from 'pg';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { benchDatabaseUrl, prepareBenchDatabase } from '../harness/bench-database';
 import type { BenchOptions } from '../harness/bench-options';
 import { REPO_ROOT, spawnTsNode, stopChild } from '../harness/child-processes';
 import type { ClientPool } from '../harness/client-pool';
@@ -10,10 +9,10 @@ import { freePort, waitForHealthy } from '../harness/free-port';
 import { mergeEncoded, summarize, type LatencySummary } from '../harness/latency-histogram';
 import { startEventSequencesAfresh } from '../harness/event-sequences';
 import { databaseCpuMark, postgresCpuPercent } from '../harness/postgres-cpu';
+import { scrapeMetrics } from '../../test/support/http/prometheus-scrape';
 import { cpuMark, cpuPercent, machineMark, machinePercent } from '../harness/process-sampler';
 import { PRODUCT_STREAM_ENTRY, SYSTEMS, type BenchEnvironment } from '../harness/systems';
 import { connectWorker, waitForWorker } from '../harness/worker-rpc';
-import { spawn } from 'node:child_process';
 
 /**
  * Scenario 3: the whole write path. Users log in through the messages service,
@@ -35,6 +34,14 @@ export interface EndToEndStep {
   missing: number;
   duplicates: number;
   disconnects: number;
+  /** Frames other than `message` the tabs received, by event type (`resync`, `read`, …). */
+  otherEvents: Record<string, number>;
+  /**
+   * Users whose log the relay started again under a new epoch (the messages service's
+   * `messenger_outbox_new_epochs_total`): none in a sound run, since each run starts its
+   * users' sequences afresh (harness/event-sequences.ts).
+   */
+  newEpochs: number;
   receiveLatency: LatencySummary;
   postLatency: LatencySummary;
   /** Commit to publish, per event (bench/harness/relay-lag.ts). */
@@ -48,7 +55,10 @@ export interface EndToEndStep {
    */
   postgresCpuPercent: number;
   clientsCpuPercent: number;
+  /** The POST load generator's process, its relay-lag subscriber included. */
+  loadCpuPercent: number;
   machineCpuPercent: number;
+  /** Every expected event delivered once, and no tab told to resync: nothing had to be refetched. */
   complete: boolean;
 }
 
@@ -67,62 +77,6 @@ export interface EndToEndResult {
 
 export function endToEndAvailable(): boolean {
   return existsSync(path.join(REPO_ROOT, MESSAGES_ENTRY)) && existsSync(path.join(REPO_ROOT, PRODUCT_STREAM_ENTRY));
-}
-
-/** `<database>_bench` beside DATABASE_URL's database: two checkouts benching at once do not share users or outbox. */
-export function benchDatabaseUrl(): string {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/messenger');
-  url.pathname = `${url.pathname.replace(/^\/+/, '') || 'messenger'}_bench`;
-  return url.toString();
-}
-
-/** True when every committed migration is recorded as applied (migrating costs ~10 s even when there is nothing to do). */
-async function migrationsApplied(databaseUrl: string): Promise<boolean> {
-  const wanted = readdirSync(path.join(REPO_ROOT, 'prisma', 'migrations'), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name);
-  const client = new pg.Client({ connectionString: databaseUrl });
-  try {
-    await client.connect();
-    const { rows } = await client.query<{ migration_name: string }>(
-      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-    );
-    const applied = new Set(rows.map((row) => row.migration_name));
-    return wanted.every((name) => applied.has(name));
-  } catch {
-    return false; // no database or no migrations table yet
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-/**
- * Migrates the bench database when it needs it, then vacuums and analyses it. Every run
- * adds to it (users, messages, and the outbox's dead rows: two per send), and on a
- * PostgreSQL without autovacuum (this machine's CI configuration turns it off) those
- * dead rows would stay for good: each run would then find the outbox costlier to scan
- * than the run before, and before/after comparisons would favour whichever ran first.
- */
-export async function prepareBenchDatabase(databaseUrl: string) {
-  await migrate(databaseUrl);
-  const client = new pg.Client({ connectionString: databaseUrl });
-  try {
-    await client.connect();
-    await client.query('VACUUM (ANALYZE)');
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function migrate(databaseUrl: string) {
-  if (await migrationsApplied(databaseUrl)) return;
-  const child = spawn(
-    process.execPath,
-    ['--experimental-wasm-modules', '--no-warnings=ExperimentalWarning', 'scripts/db-migrate.mjs'],
-    { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const [code] = await once(child, 'exit');
-  if (code !== 0) throw new Error(`db:migrate of ${databaseUrl} exited with ${code}`);
 }
 
 export async function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
@@ -257,10 +211,12 @@ export async function runEndToEnd(
       const step = await runStep(1000 + i, rate, settings.stepMs);
       steps.push(step);
       log(
-        `  e2e @ ${rate} POST/s: ${step.posted} posted (${step.postErrors} errors), delivered ${step.delivered}/${step.expected},` +
+        `  e2e @ ${rate} POST/s: ${step.posted} posted (${step.postErrors} errors), delivered ${step.delivered}/${step.expected}` +
+          ` (${step.duplicates} twice, ${step.otherEvents.resync ?? 0} resyncs, ${step.newEpochs} new epochs),` +
           ` receive p50 ${step.receiveLatency.p50Ms} p99 ${step.receiveLatency.p99Ms} ms, POST p99 ${step.postLatency.p99Ms} ms,` +
           ` relay p50 ${step.relayLatency.p50Ms} p99 ${step.relayLatency.p99Ms} ms;` +
-          ` cpu % messages ${step.messagesCpuPercent}, stream ${step.streamCpuPercent}, postgres ${step.postgresCpuPercent}, machine ${step.machineCpuPercent}% busy`,
+          ` cpu % messages ${step.messagesCpuPercent}, stream ${step.streamCpuPercent}, postgres ${step.postgresCpuPercent},` +
+          ` tabs ${step.clientsCpuPercent}, POST load ${step.loadCpuPercent}, machine ${step.machineCpuPercent}% busy`,
       );
       if (step.receiveLatency.p99Ms > settings.limitP99Ms) {
         limitPerSecond = rate;
@@ -273,9 +229,12 @@ export async function runEndToEnd(
         break;
       }
       if (!step.complete || step.postErrors > 0) {
-        stoppedBecause = `delivery incomplete or POST errors at ${rate} POST/s`;
+        stoppedBecause = `delivery incomplete, resyncs or POST errors at ${rate} POST/s`;
         break;
       }
+    }
+    async function newEpochsSoFar(): Promise<number> {
+      return (await scrapeMetrics(`${messagesUrl}/metrics`)).value('messenger_outbox_new_epochs_total');
     }
     async function runStep(stepId: number, rate: number, durationMs: number): Promise<EndToEndStep> {
       await pool.beginStep(GROUP, stepId);
@@ -283,7 +242,9 @@ export async function runEndToEnd(
       const streamFrom = cpuMark(stream.pid);
       const postgresFrom = await databaseCpuMark(databaseUrl);
       const clientsFrom = pool.pids.map(cpuMark);
+      const loadFrom = cpuMark(poster.pid!);
       const machineFrom = machineMark();
+      const epochsFrom = await newEpochsSoFar();
       const posted = await postLoad.call<{
         sent: number;
         ok: number;
@@ -297,6 +258,7 @@ export async function runEndToEnd(
       const streamTo = cpuMark(stream.pid);
       const postgresTo = await databaseCpuMark(databaseUrl);
       const clientsTo = pool.pids.map(cpuMark);
+      const loadTo = cpuMark(poster.pid!);
       const machineTo = machineMark();
       const expected = posted.expectedPerUser.reduce((sum, count, user) => sum + count * layout.tabsPerUser[user]!, 0);
       const drainStarted = performance.now();
@@ -305,6 +267,7 @@ export async function runEndToEnd(
         await new Promise((r) => setTimeout(r, 50));
       }
       const deliveries = await pool.endStep(GROUP, posted.expectedPerUser);
+      const newEpochs = (await newEpochsSoFar()) - epochsFrom;
       const postHistogram = mergeEncoded([posted.responseTimes]);
       const relayHistogram = mergeEncoded([(await postLoad.call<{ lags: string }>('takeRelayLag')).lags]);
       const step: EndToEndStep = {
@@ -318,6 +281,8 @@ export async function runEndToEnd(
         missing: deliveries.missing,
         duplicates: deliveries.duplicates,
         disconnects: deliveries.disconnects,
+        otherEvents: deliveries.otherEvents,
+        newEpochs,
         receiveLatency: summarize(deliveries.histogram),
         postLatency: summarize(postHistogram),
         relayLatency: summarize(relayHistogram),
@@ -325,8 +290,14 @@ export async function runEndToEnd(
         streamCpuPercent: Math.round(cpuPercent(streamFrom, streamTo)),
         postgresCpuPercent: Math.round(postgresCpuPercent(postgresFrom, postgresTo)),
         clientsCpuPercent: Math.round(clientsFrom.reduce((sum, from, i) => sum + cpuPercent(from, clientsTo[i]!), 0)),
+        loadCpuPercent: Math.round(cpuPercent(loadFrom, loadTo)),
         machineCpuPercent: machinePercent(machineFrom, machineTo),
-        complete: deliveries.missing === 0 && deliveries.duplicates === 0 && deliveries.distinct === expected,
+        complete:
+          deliveries.missing === 0 &&
+          deliveries.duplicates === 0 &&
+          deliveries.distinct === expected &&
+          (deliveries.otherEvents.resync ?? 0) === 0 &&
+          newEpochs === 0,
       };
       deliveries.histogram.destroy();
       postHistogram.destroy();

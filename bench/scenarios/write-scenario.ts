@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { benchDatabaseUrl, prepareBenchDatabase } from '../harness/bench-database';
 import type { BenchOptions } from '../harness/bench-options';
 import { spawnTsNode, stopChild } from '../harness/child-processes';
 import { freePort, waitForHealthy } from '../harness/free-port';
@@ -7,14 +8,7 @@ import { adminUrlOf, databaseName, postgresCpuMark, postgresCpuPercent, postgres
 import { cpuMark, cpuPercent } from '../harness/process-sampler';
 import type { BenchEnvironment } from '../harness/systems';
 import { connectWorker, waitForWorker, type WorkerHandle } from '../harness/worker-rpc';
-import {
-  benchDatabaseUrl,
-  inParallel,
-  prepareBenchDatabase,
-  postJson,
-  spawnMessagesService,
-  endToEndAvailable,
-} from './end-to-end-scenario';
+import { inParallel, postJson, spawnMessagesService, endToEndAvailable } from './end-to-end-scenario';
 import {
   createScratchDatabase,
   dropScratchDatabase,

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { installExitHooks, stopChild } from '../harness/child-processes';
 import { waitForHealthy } from '../harness/free-port';
-import { benchDatabaseUrl, postJson, spawnMessagesService } from '../scenarios/end-to-end-scenario';
+import { benchDatabaseUrl, lockBenchDatabase } from '../harness/bench-database';
+import { postJson, spawnMessagesService } from '../scenarios/end-to-end-scenario';
 
 /**
  * What one send costs PostgreSQL, counted rather than timed (so a shared machine's load
@@ -19,6 +20,8 @@ const TABLES = ['conversations', 'participants', 'event_counters', 'messages', '
 async function main() {
   installExitHooks();
   const databaseUrl = benchDatabaseUrl();
+  // Another run's transactions would be counted as this one's.
+  const lock = await lockBenchDatabase(databaseUrl);
   const env = {
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     jwtSecret: randomBytes(16).toString('hex'),
@@ -68,6 +71,7 @@ async function main() {
   } finally {
     await client.end().catch(() => {});
     await stopChild(child, 10_000);
+    await lock.release();
   }
 }
 
