@@ -1,12 +1,13 @@
 import { seededRandom } from '../harness/connection-layout';
 import { createHistogram, encodeHistogram, nowMs } from '../harness/latency-histogram';
+import { createMessagePoster, type MessagePoster } from '../harness/message-poster';
 import { endToEndContent } from '../harness/probe';
 import { watchRelayLag, type RelayLagWatcher } from '../harness/relay-lag';
 import { serveRpc } from '../harness/worker-rpc';
 
 /**
  * The end-to-end load: POST /api/conversations/:id/messages at a fixed rate (open
- * loop, undici through Node's fetch with keep-alive), in a process of its own. Each
+ * loop, harness/message-poster.ts), in a process of its own. Each
  * message's content carries the probe, with the time taken right before the request
  * is sent, so the receiver's stream measures POST-send to receipt. It also watches the
  * relay lag, commit to publish (relay-lag.ts).
@@ -16,7 +17,7 @@ interface Pair {
   users: [{ userIndex: number; token: string }, { userIndex: number; token: string }];
 }
 
-let baseUrl = '';
+let poster: MessagePoster | undefined;
 let pairs: Pair[] = [];
 let userCount = 0;
 let random = seededRandom(7);
@@ -43,13 +44,7 @@ async function run(params: { step: number; rate: number; durationMs: number }) {
     inFlight++;
     const sentAt = nowMs();
     try {
-      const response = await fetch(`${baseUrl}/api/conversations/${pair.conversationId}/messages`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sender.token}` },
-        body: JSON.stringify({ content: endToEndContent(params.step, seq, sentAt) }),
-      });
-      await response.arrayBuffer();
-      if (response.status !== 201) throw new Error(`status ${response.status}`);
+      await poster!.post(pair.conversationId, sender.token, endToEndContent(params.step, seq, sentAt));
       responseTimes.recordValue(Math.max(1, Math.round((nowMs() - sentAt) * 1000)));
       ok++;
       // Both participants get a `message` event: the receiver's tabs and the sender's.
@@ -99,7 +94,8 @@ serveRpc({
     redisUrl: string;
     prefix: string;
   }) {
-    baseUrl = params.baseUrl;
+    await poster?.close();
+    poster = createMessagePoster(params.baseUrl);
     pairs = params.pairs;
     userCount = params.users;
     random = seededRandom(params.seed);

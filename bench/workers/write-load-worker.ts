@@ -1,4 +1,5 @@
 import { seededRandom } from '../harness/connection-layout';
+import { createMessagePoster } from '../harness/message-poster';
 import { createHistogram, encodeHistogram, nowMs } from '../harness/latency-histogram';
 import { serveRpc } from '../harness/worker-rpc';
 
@@ -6,7 +7,7 @@ import { serveRpc } from '../harness/worker-rpc';
  * The write-path load: `concurrency` clients in a closed loop (each sends its next
  * message when the previous one is answered), each message to a random conversation
  * from a random participant, for a fixed time. The same load for the product and the
- * raw write baseline (undici through Node's fetch, keep-alive): the figure is the most
+ * raw write baseline (harness/message-poster.ts, keep-alive): the figure is the most
  * sends per second the system takes at that concurrency.
  */
 interface Pair {
@@ -23,6 +24,7 @@ async function run(params: { baseUrl: string; concurrency: number; durationMs: n
   let ok = 0;
   let errors = 0;
   let firstError: string | undefined;
+  const poster = createMessagePoster(params.baseUrl);
   const started = performance.now();
   const until = started + params.durationMs;
 
@@ -32,13 +34,7 @@ async function run(params: { baseUrl: string; concurrency: number; durationMs: n
       const token = pair.tokens[random() < 0.5 ? 0 : 1];
       const sentAt = nowMs();
       try {
-        const response = await fetch(`${params.baseUrl}/api/conversations/${pair.conversationId}/messages`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-          body: JSON.stringify({ content: CONTENT }),
-        });
-        await response.arrayBuffer();
-        if (response.status !== 201) throw new Error(`status ${response.status}`);
+        await poster.post(pair.conversationId, token, CONTENT);
         latencies.recordValue(Math.max(1, Math.round((nowMs() - sentAt) * 1000)));
         ok++;
       } catch (error) {
@@ -49,6 +45,7 @@ async function run(params: { baseUrl: string; concurrency: number; durationMs: n
   }
 
   await Promise.all(Array.from({ length: params.concurrency }, client));
+  await poster.close();
   const seconds = (performance.now() - started) / 1000;
   const result = { ok, errors, firstError, perSecond: ok / seconds, latencies: encodeHistogram(latencies) };
   latencies.destroy();
