@@ -213,6 +213,7 @@ async function main() {
       '@socket.io/redis-adapter',
       '@socket.io/redis-emitter',
       'hdr-histogram-js',
+      'undici',
       'tsx',
       'typescript',
     ].map((name) => [name, packageVersion(name)]),
