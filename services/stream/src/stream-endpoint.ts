@@ -3,7 +3,7 @@ import type { TokenVerifier } from '#libs/auth';
 import { AppError, logRequest, sendError } from '#libs/http';
 import type { Logger } from '#libs/logger';
 import type { StreamHub } from './stream-hub';
-import { isStreamRequest, readStreamRequest } from './stream-request';
+import { forgetRequestHead, isStreamRequest, readStreamRequest } from './stream-request';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -41,6 +41,7 @@ export function createStreamEndpoint(options: {
         // Undefined: the client left before its stream opened.
         if (!connection) return;
         logRequest(logger, req.method, req.url, 200, started);
+        forgetRequestHead(req);
       },
       (error: Error) => {
         // A connection limit refused it (stream-limits.ts): its own answer, 429 or 503 with Retry-After.
