@@ -19,10 +19,11 @@ import {
  * trip, prepared, synchronous_commit as the server has it), 201 with the message. Its
  * outbox is relayed like the product's: after each commit a nudge, one cycle at a time
  * (rows taken with DELETE ... RETURNING, SKIP LOCKED, one Redis pipeline of PUBLISHes,
- * commit). No framework, no validation beyond a JSON object with a string `content`,
- * no normalisation, no logging, no metrics.
+ * commit). No framework, no validation beyond a JSON object with a string `content` and
+ * an optional UUID `clientId` (the retry key, as the product takes it; a retried send is
+ * not looked up: the load never retries), no normalisation, no logging, no metrics.
  *
- *   POST /api/conversations/:id/messages   {content}
+ *   POST /api/conversations/:id/messages   {content, clientId?}
  *   GET  /healthz                          200
  *
  * Env: PORT, DATABASE_URL, REDIS_URL, JWT_SECRET, EVENTS_PREFIX, POOL_SIZE (10, the product's).
@@ -34,6 +35,7 @@ const relayPool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max:
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const channels = createEventChannels(process.env.EVENTS_PREFIX ?? 'messenger');
 const PATH = /^\/api\/conversations\/([1-9]\d{0,17})\/messages$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function answer(response: http.ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
@@ -52,11 +54,16 @@ function userOf(authorization: string | undefined): string | undefined {
   }
 }
 
-async function send(conversationId: string, senderId: string, content: string): Promise<SentMessageRow | undefined> {
+async function send(
+  conversationId: string,
+  senderId: string,
+  content: string,
+  clientId: string | null,
+): Promise<SentMessageRow | undefined> {
   const { rows } = await pool.query<SentMessageRow>({
     name: SEND_STATEMENT_NAME,
     text: SEND_STATEMENT,
-    values: [conversationId, senderId, content, null],
+    values: [conversationId, senderId, content, clientId],
   });
   return rows[0];
 }
@@ -141,17 +148,19 @@ const server = http.createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
-    let content: unknown;
+    let body: { content?: unknown; clientId?: unknown } | undefined;
     try {
-      content = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { content?: unknown })?.content;
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
     } catch {
-      content = undefined;
+      body = undefined;
     }
-    if (typeof content !== 'string' || content.length === 0) {
+    const content = body?.content;
+    const clientId = body?.clientId ?? null;
+    if (typeof content !== 'string' || content.length === 0 || (clientId !== null && !UUID.test(String(clientId)))) {
       answer(response, 422, { error: { code: 'validation_failed' } });
       return;
     }
-    send(match[1]!, senderId, content).then(
+    send(match[1]!, senderId, content, clientId as string | null).then(
       (row) => {
         if (!row) return answer(response, 404, { error: { code: 'not_found' } });
         nudge();

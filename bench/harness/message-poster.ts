@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
 
 /**
@@ -8,6 +9,10 @@ import { Pool } from 'undici';
  * 480 µs of CPU per request against undici's 70, so at 1,000 POST/s the generator took
  * half a core from the two the product is measured on (bench/README.md, "Bench fix: the
  * load generators post through undici's Pool, not fetch").
+ *
+ * Each message carries a fresh `clientId`, as the web app's sends do (its outbox retries
+ * with it): the product's send then checks it against the sender's earlier ones, as it
+ * does for every browser's message.
  */
 export function createMessagePoster(baseUrl: string) {
   const pool = new Pool(baseUrl);
@@ -18,7 +23,7 @@ export function createMessagePoster(baseUrl: string) {
         path: `/api/conversations/${conversationId}/messages`,
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ content }),
+        body: JSON.stringify({ content, clientId: randomUUID() }),
       });
       // Read to the end, so the connection is free for the next request.
       const text = await body.text();

@@ -52,7 +52,8 @@ export function sendScript(conversations: number): string {
   const sql = SEND_STATEMENT.replaceAll('$1::bigint', ':c::bigint')
     .replaceAll('$2::bigint', ':s::bigint')
     .replaceAll('$3::text', `'${CONTENT}'::text`)
-    .replaceAll('$4::uuid', 'NULL::uuid');
+    // A fresh retry key per send, as the web app's sends and the bench's POSTs carry.
+    .replaceAll('$4::uuid', 'gen_random_uuid()');
   if (/\$\d/.test(sql)) throw new Error('the send statement has a parameter the pgbench script does not set');
   return `\\set c random(1, ${conversations})\n\\set s 2 * :c - random(0, 1)\n${sql.trim()};\n`;
 }
