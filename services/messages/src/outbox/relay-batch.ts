@@ -95,14 +95,13 @@ export async function relayBatch(pool: Pool, appender: EventAppender, limit: num
       const lost = retry.filter((item) => !waiting.includes(item));
       kept.push(...waiting.map((item) => item.row));
       if (lost.length > 0) {
-        const starting = firstOfEachUser(lost, (item) => item.row.userId);
+        const starting = new Set(firstOfEachUser(lost, (item) => item.row.userId));
         await settle(
-          lost.map((item) =>
-            starting.includes(item) ? { ...item, event: { ...item.event, allowNewEpoch: true } } : item,
-          ),
+          lost.map((item) => (starting.has(item) ? { ...item, event: { ...item.event, allowNewEpoch: true } } : item)),
         );
         // Counted once Redis took them: a failed append is retried, and counted, by a later cycle.
-        report.newEpochs = starting.filter((item) => !kept.includes(item.row)).length;
+        const keptRows = new Set(kept);
+        report.newEpochs = [...starting].filter((item) => !keptRows.has(item.row)).length;
         kept.push(...gapped.map((item) => item.row));
       }
       report.waiting = kept.length - report.failed;
