@@ -156,11 +156,12 @@ const server = http.createServer((request, response) => {
     }
     const content = body?.content;
     const clientId = body?.clientId ?? null;
-    if (typeof content !== 'string' || content.length === 0 || (clientId !== null && !UUID.test(String(clientId)))) {
+    const validClientId = clientId === null || (typeof clientId === 'string' && UUID.test(clientId));
+    if (typeof content !== 'string' || content.length === 0 || !validClientId) {
       answer(response, 422, { error: { code: 'validation_failed' } });
       return;
     }
-    send(match[1]!, senderId, content, clientId as string | null).then(
+    send(match[1]!, senderId, content, clientId).then(
       (row) => {
         if (!row) return answer(response, 404, { error: { code: 'not_found' } });
         nudge();
