@@ -25,9 +25,9 @@ export function createMessagePoster(baseUrl: string) {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ content, clientId: randomUUID() }),
       });
-      // Read to the end, so the connection is free for the next request.
-      const text = await body.text();
-      if (statusCode !== 201) throw new Error(`status ${statusCode}: ${text.slice(0, 200)}`);
+      // Read to the end, so the connection is free for the next request; decoded only to report an error.
+      if (statusCode === 201) return body.dump();
+      throw new Error(`status ${statusCode}: ${(await body.text()).slice(0, 200)}`);
     },
     close: () => pool.close(),
   };
